@@ -1,0 +1,200 @@
+import { FieldType, type FieldValue } from './field.ts';
+import { joinTimestamp, type Timestamp } from './time.ts';
+
+export type ColumnValues = Float64Array | BigInt64Array | BigUint64Array | Uint8Array | string[];
+
+function allocValues(type: FieldType, capacity: number): ColumnValues {
+  switch (type) {
+    case FieldType.Float:
+      return new Float64Array(capacity);
+    case FieldType.Integer:
+      return new BigInt64Array(capacity);
+    case FieldType.Unsigned:
+      return new BigUint64Array(capacity);
+    case FieldType.Boolean:
+      return new Uint8Array(capacity);
+    case FieldType.String:
+      return new Array<string>(capacity);
+  }
+}
+
+/**
+ * The points of one field of one series: timestamps in split form (see time.ts) and values in a
+ * typed array of the field's type. Columns grow in place and are the unit that batches, the
+ * MemTable, codecs and scans pass around, so no object is made per sample.
+ * Booleans are stored as 0/1 bytes; integers as int64, unsigned as uint64.
+ */
+export class Column {
+  readonly type: FieldType;
+  length = 0;
+  ms: Float64Array;
+  sub: Int32Array;
+  values: ColumnValues;
+
+  constructor(type: FieldType, capacity = 8) {
+    this.type = type;
+    this.ms = new Float64Array(capacity);
+    this.sub = new Int32Array(capacity);
+    this.values = allocValues(type, capacity);
+  }
+
+  /** Wraps arrays that already hold `length` points (a decoded block, say) without copying. */
+  static of(type: FieldType, ms: Float64Array, sub: Int32Array, values: ColumnValues, length = ms.length): Column {
+    const column = new Column(type, 0);
+    column.ms = ms;
+    column.sub = sub;
+    column.values = values;
+    column.length = length;
+    return column;
+  }
+
+  get capacity(): number {
+    return this.ms.length;
+  }
+
+  reserve(extra: number): void {
+    const need = this.length + extra;
+    if (need <= this.ms.length) return;
+    const capacity = Math.max(need, this.ms.length * 2, 8);
+    const ms = new Float64Array(capacity);
+    ms.set(this.ms.subarray(0, this.length));
+    const sub = new Int32Array(capacity);
+    sub.set(this.sub.subarray(0, this.length));
+    const values = allocValues(this.type, capacity);
+    if (Array.isArray(values)) {
+      const old = this.values as string[];
+      for (let i = 0; i < this.length; i++) values[i] = old[i]!;
+    } else {
+      (values as Float64Array).set((this.values as Float64Array).subarray(0, this.length));
+    }
+    this.ms = ms;
+    this.sub = sub;
+    this.values = values;
+  }
+
+  pushFloat(ms: number, sub: number, value: number): void {
+    if (this.length === this.ms.length) this.reserve(1);
+    const i = this.length++;
+    this.ms[i] = ms;
+    this.sub[i] = sub;
+    (this.values as Float64Array)[i] = value;
+  }
+
+  /** For Integer and Unsigned columns. */
+  pushBigInt(ms: number, sub: number, value: bigint): void {
+    if (this.length === this.ms.length) this.reserve(1);
+    const i = this.length++;
+    this.ms[i] = ms;
+    this.sub[i] = sub;
+    (this.values as BigInt64Array)[i] = value;
+  }
+
+  pushString(ms: number, sub: number, value: string): void {
+    if (this.length === this.ms.length) this.reserve(1);
+    const i = this.length++;
+    this.ms[i] = ms;
+    this.sub[i] = sub;
+    (this.values as string[])[i] = value;
+  }
+
+  pushBoolean(ms: number, sub: number, value: boolean): void {
+    if (this.length === this.ms.length) this.reserve(1);
+    const i = this.length++;
+    this.ms[i] = ms;
+    this.sub[i] = sub;
+    (this.values as Uint8Array)[i] = value ? 1 : 0;
+  }
+
+  /** Slow path for single values; the caller has checked that `value.type` is this column's type. */
+  pushValue(ms: number, sub: number, value: FieldValue): void {
+    switch (value.type) {
+      case FieldType.Float:
+        return this.pushFloat(ms, sub, value.value);
+      case FieldType.Integer:
+      case FieldType.Unsigned:
+        return this.pushBigInt(ms, sub, value.value);
+      case FieldType.String:
+        return this.pushString(ms, sub, value.value);
+      case FieldType.Boolean:
+        return this.pushBoolean(ms, sub, value.value);
+    }
+  }
+
+  /** Appends points [start, end) of `src`, which has the same type. */
+  pushRange(src: Column, start = 0, end = src.length): void {
+    const n = end - start;
+    if (n <= 0) return;
+    this.reserve(n);
+    this.ms.set(src.ms.subarray(start, end), this.length);
+    this.sub.set(src.sub.subarray(start, end), this.length);
+    if (Array.isArray(this.values)) {
+      const from = src.values as string[];
+      for (let i = 0; i < n; i++) this.values[this.length + i] = from[start + i]!;
+    } else {
+      (this.values as Float64Array).set((src.values as Float64Array).subarray(start, end), this.length);
+    }
+    this.length += n;
+  }
+
+  timestampAt(i: number): Timestamp {
+    return joinTimestamp(this.ms[i]!, this.sub[i]!);
+  }
+
+  valueAt(i: number): FieldValue {
+    switch (this.type) {
+      case FieldType.Float:
+        return { type: FieldType.Float, value: (this.values as Float64Array)[i]! };
+      case FieldType.Integer:
+        return { type: FieldType.Integer, value: (this.values as BigInt64Array)[i]! };
+      case FieldType.Unsigned:
+        return { type: FieldType.Unsigned, value: (this.values as BigUint64Array)[i]! };
+      case FieldType.String:
+        return { type: FieldType.String, value: (this.values as string[])[i]! };
+      case FieldType.Boolean:
+        return { type: FieldType.Boolean, value: (this.values as Uint8Array)[i] === 1 };
+    }
+  }
+
+  /** True when timestamps strictly increase: sorted and without duplicates. */
+  isStrictlySorted(): boolean {
+    const { ms, sub } = this;
+    for (let i = 1; i < this.length; i++) {
+      if (ms[i]! < ms[i - 1]! || (ms[i] === ms[i - 1] && sub[i]! <= sub[i - 1]!)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * A column with the same points sorted by time in which, for each duplicate timestamp, only
+   * the point pushed last survives (last write wins, InfluxDB's rule). Returns `this` when the
+   * column is already strictly sorted, which is the common case.
+   */
+  sortedUnique(): Column {
+    if (this.isStrictlySorted()) return this;
+    const n = this.length;
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    const { ms, sub } = this;
+    // Ties broken by insertion order, so the last of equal timestamps sorts last.
+    order.sort((a, b) => ms[a]! - ms[b]! || sub[a]! - sub[b]! || a - b);
+    const out = new Column(this.type, n);
+    let w = -1;
+    for (let k = 0; k < n; k++) {
+      const i = order[k]!;
+      if (w >= 0 && out.ms[w] === ms[i] && out.sub[w] === sub[i]) {
+        out.length = w; // overwrite the earlier duplicate
+      } else {
+        w++;
+      }
+      out.pushRange(this, i, i + 1);
+    }
+    return out;
+  }
+
+  /** A copy of points [start, end). */
+  slice(start: number, end: number): Column {
+    const out = new Column(this.type, Math.max(end - start, 0));
+    out.pushRange(this, start, end);
+    return out;
+  }
+}

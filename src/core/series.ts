@@ -1,0 +1,85 @@
+import { xxh64 } from '@node-rs/xxhash';
+
+/** A tag (InfluxDB) or label (Prometheus): both are string pairs on a series. */
+export interface Tag {
+  readonly key: string;
+  readonly value: string;
+}
+
+/**
+ * 64-bit hash of a series' canonical key (xxHash64, seed 0, over its UTF-8 bytes).
+ * It is part of the on-disk formats and of shard placement: never change the function.
+ * A bigint per series (never per sample) is cheap enough; hot paths cache it on the series.
+ */
+export type SeriesId = bigint;
+
+export function seriesIdOf(canonicalKey: string): SeriesId {
+  return xxh64(Buffer.from(canonicalKey, 'utf8'));
+}
+
+function compareTags(a: Tag, b: Tag): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+/** Tags sorted by key. Throws on a duplicate key, since a series cannot hold two values for one tag. */
+export function sortTags(tags: readonly Tag[]): Tag[] {
+  const sorted = tags.slice().sort(compareTags);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i]!.key === sorted[i - 1]!.key) throw new Error(`duplicate tag key "${sorted[i]!.key}"`);
+  }
+  return sorted;
+}
+
+// Backslash is escaped as well as InfluxDB's `, = space`, so that the key is injective: two
+// different tag sets never share a key, whatever bytes the label values hold.
+const KEY_SPECIALS = /[\\, =]/g;
+function escapeKeyPart(s: string): string {
+  return s.replace(KEY_SPECIALS, (c) => '\\' + c);
+}
+
+/**
+ * The canonical series key: `measurement,k1=v1,k2=v2` with tags sorted by key and `\ , = space`
+ * escaped by a backslash. Tags must already be sorted (see `sortTags`); empty values are dropped,
+ * as InfluxDB and Prometheus both treat an empty label as absent.
+ */
+export function canonicalSeriesKey(measurement: string, sortedTags: readonly Tag[]): string {
+  let key = escapeKeyPart(measurement);
+  for (const tag of sortedTags) {
+    if (tag.value === '') continue;
+    key += ',' + escapeKeyPart(tag.key) + '=' + escapeKeyPart(tag.value);
+  }
+  return key;
+}
+
+/** Inverse of `canonicalSeriesKey`. */
+export function parseSeriesKey(key: string): { measurement: string; tags: Tag[] } {
+  const parts: string[] = [];
+  let current = '';
+  const eqAt: number[] = [];
+  let eq = -1;
+  for (let i = 0; i < key.length; i++) {
+    const c = key[i]!;
+    if (c === '\\' && i + 1 < key.length) {
+      current += key[++i];
+    } else if (c === ',') {
+      parts.push(current);
+      eqAt.push(eq);
+      current = '';
+      eq = -1;
+    } else if (c === '=' && eq < 0 && parts.length > 0) {
+      eq = current.length;
+      current += c;
+    } else {
+      current += c;
+    }
+  }
+  parts.push(current);
+  eqAt.push(eq);
+  const tags: Tag[] = [];
+  for (let i = 1; i < parts.length; i++) {
+    const at = eqAt[i]!;
+    if (at < 0) throw new Error(`malformed series key "${key}": tag without "="`);
+    tags.push({ key: parts[i]!.slice(0, at), value: parts[i]!.slice(at + 1) });
+  }
+  return { measurement: parts[0]!, tags };
+}
