@@ -1,0 +1,132 @@
+/**
+ * Storage engine figures on the devops "cpu" dataset (bench/lib/devops.ts: 100 hosts x 10 float
+ * fields, 10 s interval, 12 h = 4.32 M samples):
+ * - in-process ingest of already-parsed batches (5,000 lines each), per WAL mode;
+ * - bytes per sample on disk after flush and compaction (2-decimal and full-precision values);
+ * - full read path scan speed (select every series, all fields, whole range);
+ * - latency of a durable (every-write) acknowledgement, one writer and four.
+ * Run: node --max-semi-space-size=64 --import tsx bench/engine.bench.ts [--quick]
+ * It prints figures and asserts nothing.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger, type WriteBatch } from '../src/core/index.ts';
+import { MEASUREMENT_NAME } from '../src/index/index.ts';
+import { StorageEngine, type EngineOptions } from '../src/storage/index.ts';
+import { devopsBatches, devopsDataset, DEVOPS_MEASUREMENT, type DevopsDataset } from './lib/devops.ts';
+
+const quick = process.argv.includes('--quick');
+const spanMs = (quick ? 2 : 12) * 3600_000;
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'rusts-bench-'));
+}
+
+async function openEngine(dataDir: string, options: Partial<EngineOptions> = {}): Promise<StorageEngine> {
+  return StorageEngine.open({ dataDir, ...options }, { logger: silentLogger });
+}
+
+function fmt(n: number, digits = 2): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function ingest(data: DevopsDataset, batches: WriteBatch[], options: Partial<EngineOptions>, concurrency: number): Promise<{ rate: number; engine: StorageEngine; dir: string }> {
+  const dir = tempDir();
+  const engine = await openEngine(dir, options);
+  const start = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < batches.length) await engine.write(batches[next++]!);
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  return { rate: data.samples / seconds, engine, dir };
+}
+
+async function main(): Promise<void> {
+  console.log(`devops cpu dataset: 100 hosts x 10 fields, 10 s interval, ${spanMs / 3600_000} h`);
+  const data = devopsDataset({ spanMs });
+  const batches = [...devopsBatches(data, 5000)];
+  console.log(`${fmt(data.samples, 0)} samples in ${batches.length} batches of 5,000 lines\n`);
+
+  console.log('## In-process ingest of parsed batches (samples/s)');
+  const modes: Array<[string, Partial<EngineOptions>]> = [
+    ['every-write', { walDurability: { mode: 'every-write' } }],
+    ['periodic 100ms', { walDurability: { mode: 'periodic', intervalMs: 100 } }],
+    ['none (no WAL)', { walDurability: { mode: 'none' } }],
+  ];
+  for (const [name, options] of modes) {
+    for (const concurrency of [1, 4]) {
+      const rates: number[] = [];
+      for (let trial = 0; trial < (quick ? 1 : 3); trial++) {
+        const { rate, engine, dir } = await ingest(data, batches, options, concurrency);
+        rates.push(rate);
+        await engine.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+      rates.sort((a, b) => b - a);
+      console.log(`${name.padEnd(16)} writers=${concurrency}  best ${fmt(rates[0]! / 1e6)} M/s  median ${fmt(percentile(rates.slice().reverse(), 50) / 1e6)} M/s`);
+    }
+  }
+
+  console.log('\n## Bytes per sample on disk after flush and compaction');
+  for (const decimals of [2, null] as const) {
+    const set = decimals === null ? devopsDataset({ spanMs, decimals: null }) : data;
+    const setBatches = decimals === null ? [...devopsBatches(set, 5000)] : batches;
+    const { engine, dir } = await ingest(set, setBatches, { walDurability: { mode: 'none' }, memtableMaxPoints: 1_000_000 }, 1);
+    await engine.flush();
+    const flushed = await engine.stats();
+    await engine.compact();
+    const compacted = await engine.stats();
+    const label = decimals === null ? 'full-precision floats' : '2-decimal floats     ';
+    console.log(`${label}  after flush ${fmt(flushed.bytesOnDisk / set.samples, 3)} B/sample (${flushed.perPartition.reduce((n, p) => n + p.segments, 0)} segments)  after compaction ${fmt(compacted.bytesOnDisk / set.samples, 3)} B/sample (${compacted.partitions} partitions, ${fmt(compacted.bytesOnDisk / 1024 / 1024)} MiB)`);
+
+    if (decimals === 2) {
+      console.log('\n## Read path: select every series, all fields, whole range (samples/s)');
+      const rates: number[] = [];
+      for (let trial = 0; trial < (quick ? 2 : 5); trial++) {
+        const start = performance.now();
+        let samples = 0;
+        for await (const s of engine.select({ matchers: [{ name: MEASUREMENT_NAME, op: '=', value: DEVOPS_MEASUREMENT }] })) {
+          for (const f of s.fields) samples += f.column.length;
+        }
+        rates.push(samples / ((performance.now() - start) / 1000));
+      }
+      rates.sort((a, b) => b - a);
+      console.log(`scan (block cache warm after trial 1)  best ${fmt(rates[0]! / 1e6)} M/s  median ${fmt(rates[Math.floor(rates.length / 2)]! / 1e6)} M/s\n`);
+    }
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  console.log('\n## Durable acknowledgement latency (every-write, 100-line batches = 1,000 samples)');
+  const small = [...devopsBatches(devopsDataset({ spanMs: 3600_000 }), 100)].slice(0, quick ? 200 : 1000);
+  for (const concurrency of [1, 4]) {
+    const dir = tempDir();
+    const engine = await openEngine(dir, { walDurability: { mode: 'every-write' } });
+    const latencies: number[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < small.length) {
+          const batch = small[next++]!;
+          const start = performance.now();
+          await engine.write(batch);
+          latencies.push(performance.now() - start);
+        }
+      }),
+    );
+    latencies.sort((a, b) => a - b);
+    console.log(`writers=${concurrency}  p50 ${fmt(percentile(latencies, 50))} ms  p99 ${fmt(percentile(latencies, 99))} ms  max ${fmt(latencies[latencies.length - 1]!)} ms  (${latencies.length} writes)`);
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

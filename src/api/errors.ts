@@ -1,0 +1,66 @@
+import { STATUS_CODES } from 'node:http';
+import type { Middleware } from 'koa';
+import { RustsError, type Logger } from '../core/index.ts';
+
+// Client mistakes are 4xx so that clients do not retry them; everything else is a server fault.
+const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  invalid_point: 400,
+  field_type_conflict: 400,
+  timestamp_out_of_range: 400,
+  partial_write: 400,
+  engine_closed: 503,
+};
+
+/** The JSON body of every error response: InfluxDB's `{"error": ...}` shape. */
+export interface ErrorBody {
+  readonly error: string;
+}
+
+/**
+ * Render every error, and every request no route answered, as JSON `{"error": ...}`.
+ *
+ * Install it first: Koa's own `onerror` would answer `text/plain`, and only a middleware that wraps
+ * the router sees both thrown errors and the unanswered 404.
+ */
+export function errorMiddleware(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      // No route answered (404), or the router refused the method (405, with its Allow header).
+      if (ctx.status >= 400 && ctx.body == null) {
+        const status = ctx.status;
+        ctx.body = { error: (STATUS_CODES[status] ?? 'error').toLowerCase() } satisfies ErrorBody;
+        // Assigning a body to a response whose status nobody set explicitly turns it into a 200.
+        ctx.status = status;
+      }
+    } catch (err) {
+      const { status, message } = describeError(err);
+      if (status >= 500) logger.error('request failed', { method: ctx.method, path: ctx.path, status, error: errorText(err) });
+      ctx.status = status;
+      ctx.body = { error: message } satisfies ErrorBody;
+    }
+  };
+}
+
+function describeError(err: unknown): { status: number; message: string } {
+  if (err instanceof RustsError) {
+    // A code with a mapping is a condition the client can act on; any other (corruption, say)
+    // names internals such as file paths, which stay in the log.
+    const status = STATUS_BY_CODE[err.code];
+    return status === undefined ? { status: 500, message: 'internal error' } : { status, message: err.message };
+  }
+  if (isHttpError(err)) return { status: err.status, message: err.expose ? err.message : 'internal error' };
+  return { status: 500, message: 'internal error' };
+}
+
+// Koa's ctx.throw() throws http-errors objects: they carry the status to answer with, and
+// `expose` says whether the message is meant for the client.
+function isHttpError(err: unknown): err is Error & { status: number; expose: boolean } {
+  if (!(err instanceof Error)) return false;
+  const { status, expose } = err as { status?: unknown; expose?: unknown };
+  return typeof status === 'number' && status >= 400 && status <= 599 && typeof expose === 'boolean';
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}

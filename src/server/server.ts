@@ -1,0 +1,145 @@
+import { createServer, type Server } from 'node:http';
+import { access, constants, mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../api/index.ts';
+import { RustsError, type Logger } from '../core/index.ts';
+import { StorageEngine } from '../storage/index.ts';
+import { formatBind, type ServerConfig } from './config.ts';
+
+// Requests in flight get this long to finish at shutdown before their connections are cut, so a
+// stuck client cannot hold the engine open (and its MemTable unflushed) forever.
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** The server could not start: the data directory is unusable, the engine failed to open, or the port is taken. */
+export class StartupError extends RustsError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('startup', message, options);
+  }
+}
+
+/** A server that is accepting connections. */
+export interface RunningServer {
+  /** Base URL of the HTTP API, with the port the OS chose when the config asked for port 0. */
+  readonly url: string;
+  readonly port: number;
+  /**
+   * Stop accepting connections, give requests in flight a grace period, then close the engine
+   * (which flushes). Calling it again returns the same promise.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Open the storage engine in `config.dataDir` (replaying its WAL, which may take a while) and then
+ * listen on `config.bind`. On failure nothing is left open.
+ * @throws StartupError with a message fit for the operator
+ */
+export async function startServer(config: ServerConfig, deps: { logger: Logger }): Promise<RunningServer> {
+  const { logger } = deps;
+  await prepareDataDir(config.dataDir);
+
+  logger.info('opening storage engine', { dataDir: config.dataDir });
+  let engine: StorageEngine;
+  try {
+    engine = await StorageEngine.open({ dataDir: config.dataDir, ...config.storage }, { logger });
+  } catch (err) {
+    throw new StartupError(`Cannot open the storage engine in "${config.dataDir}": ${errorMessage(err)}`, { cause: err });
+  }
+
+  const server = createServer(createApp({ engine, logger }).callback());
+  try {
+    await listen(server, config);
+  } catch (err) {
+    await engine.close();
+    throw err;
+  }
+
+  const { port } = server.address() as AddressInfo;
+  const host = config.bind.host === '' ? '127.0.0.1' : config.bind.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${formatBind({ host, port })}`,
+    port,
+    close() {
+      closing ??= stopHttp(server).then(() => engine.close());
+      return closing;
+    },
+  };
+}
+
+async function prepareDataDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.R_OK | constants.W_OK);
+  } catch (err) {
+    throw new StartupError(`Cannot use data directory "${dir}": ${fsReason(err)}`, { cause: err });
+  }
+}
+
+function listen(server: Server, config: ServerConfig): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => {
+      server.off('listening', onListening);
+      reject(new StartupError(`Cannot listen on ${formatBind(config.bind)}: ${listenReason(err)}`, { cause: err }));
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    // An empty host leaves the choice to Node: every interface, IPv6 and IPv4 where available.
+    if (config.bind.host === '') server.listen({ port: config.bind.port });
+    else server.listen({ host: config.bind.host, port: config.bind.port });
+  });
+}
+
+function stopHttp(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    force.unref();
+    // close() also drops idle keep-alive connections (Node 19+); busy ones end after their response.
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+  });
+}
+
+function fsReason(err: unknown): string {
+  switch ((err as { code?: unknown }).code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    case 'EEXIST':
+      return 'it exists and is not a directory';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on device';
+    default:
+      return errorMessage(err);
+  }
+}
+
+function listenReason(err: Error): string {
+  switch ((err as { code?: unknown }).code) {
+    case 'EADDRINUSE':
+      return 'address already in use';
+    case 'EACCES':
+      return 'permission denied (ports below 1024 need privileges)';
+    case 'EADDRNOTAVAIL':
+      return 'address not available on this machine';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'cannot resolve host';
+    default:
+      return err.message;
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,781 @@
+import {
+  Column,
+  EngineClosedError,
+  FieldTypeConflictError,
+  MAX_TIMESTAMP,
+  MIN_TIMESTAMP,
+  PartialWriteError,
+  TimestampOutOfRangeError,
+  WriteBatch,
+  batchOf,
+  parseSeriesKey,
+  seriesIdOf,
+  splitRange,
+  timestampMillis,
+  ALL_TIME,
+  type FieldType,
+  type Logger,
+  type Point,
+  type RustsError,
+  type SeriesId,
+  type SplitTimeRange,
+  type Tag,
+  type TimeRange,
+  type Timestamp,
+} from '../../core/index.ts';
+import { SeriesIndex, type Matcher } from '../../index/index.ts';
+import { NodeFs, isErrnoCode, mkdirDurable, readWholeFile, type Fs } from '../fs/index.ts';
+import { MemTable } from '../memtable/index.ts';
+import { BlockCache, SegmentReader, parseSegmentFileName, segmentFileName, writeSegment, type SeriesToWrite } from '../segment/index.ts';
+import { Wal, WalRecordType, segmentName, decodeWriteBatch, encodeWriteBatch, type ReplayReport } from '../wal/index.ts';
+import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './options.ts';
+import { Partition } from './partition.ts';
+import {
+  RECORD_DELETE_SERIES,
+  RECORD_DROP_BEFORE,
+  decodeDeleteSeries,
+  decodeDropBefore,
+  encodeDeleteSeries,
+  encodeDropBefore,
+} from './records.ts';
+import { Tombstones } from './tombstones.ts';
+import { writeFileAtomic } from './files.ts';
+
+export interface WriteResult {
+  /** Points (field values) written and durable per the WAL mode. */
+  readonly written: number;
+  /** One error per rejected column of the batch; the rest of the batch was written. */
+  readonly errors: readonly RustsError[];
+  readonly dropped: number;
+}
+
+export interface PartitionStats {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly segments: number;
+  readonly points: number;
+  readonly bytes: number;
+}
+
+export interface EngineStats {
+  readonly series: number;
+  /** Points in segments plus points still in MemTables (a point rewritten counts until compaction). */
+  readonly points: number;
+  readonly memtablePoints: number;
+  readonly bytesOnDisk: number;
+  readonly partitions: number;
+  readonly perPartition: readonly PartitionStats[];
+  readonly flushes: number;
+  readonly compactions: number;
+  readonly walReplay: ReplayReport | undefined;
+}
+
+/** What to read: series by matchers (conjunction), fields by name (all when omitted), a time range. */
+export interface SelectRequest {
+  readonly matchers: readonly Matcher[];
+  readonly fields?: readonly string[];
+  readonly range?: TimeRange;
+}
+
+/** One series' data for a select: every field's points sorted by time, unique, within the range. */
+export interface SeriesData {
+  readonly key: string;
+  readonly id: SeriesId;
+  readonly measurement: string;
+  readonly tags: readonly Tag[];
+  readonly fields: ReadonlyArray<{ readonly name: string; readonly column: Column }>;
+}
+
+const MIN_MS = timestampMillis(MIN_TIMESTAMP);
+const MAX_MS = timestampMillis(MAX_TIMESTAMP);
+const INDEX_FILE = 'series.idx';
+const BLOCK_CACHE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The single-node storage engine: WAL -> MemTable -> segments in time partitions, with the series
+ * index beside them. See DESIGN.md (write and read paths) and docs/format/.
+ *
+ * Ordering rules that keep acknowledged data safe:
+ * - a write is acknowledged only after its WAL record is written (and fsynced, per the mode), and
+ *   only then applied to the MemTable, in WAL order;
+ * - a flush swaps the MemTable and rotates the WAL in the same tick, so every record of the old
+ *   WAL segments is in the old MemTable; those WAL segments are removed only after the segment
+ *   files and the index snapshot are durable.
+ */
+export class StorageEngine {
+  readonly options: EngineOptions;
+  private readonly logger: Logger;
+  private readonly fs: Fs;
+  private readonly index: SeriesIndex;
+  private readonly wal: Wal;
+  private readonly tombstones: Tombstones;
+  private readonly partitions = new Map<number, Partition>();
+  private readonly fieldTypes = new Map<string, Map<string, FieldType>>();
+  private readonly cache = new BlockCache(BLOCK_CACHE_BYTES);
+  private active = new MemTable();
+  private readonly immutable: MemTable[] = [];
+  private nextSeq: number;
+  private background: Promise<void> = Promise.resolve();
+  private backgroundError: unknown;
+  private ageTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readsInFlight = 0;
+  private readonly retired: SegmentReader[] = [];
+  private flushes = 0;
+  private compactions = 0;
+  private walReplay: ReplayReport | undefined;
+
+  private constructor(options: EngineOptions, fs: Fs, logger: Logger, index: SeriesIndex, wal: Wal, tombstones: Tombstones, nextSeq: number) {
+    this.options = options;
+    this.fs = fs;
+    this.logger = logger;
+    this.index = index;
+    this.wal = wal;
+    this.tombstones = tombstones;
+    this.nextSeq = nextSeq;
+  }
+
+  /**
+   * Opens (creating if needed) the engine in `options.dataDir`: loads the index snapshot, opens
+   * every segment footer, replays the WAL into the MemTable. A torn WAL tail is truncated and
+   * logged; the engine still opens.
+   */
+  static async open(options: Partial<EngineOptions> & { dataDir: string }, deps: { logger: Logger; fs?: Fs }): Promise<StorageEngine> {
+    const opts: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+    const fs = deps.fs ?? new NodeFs();
+    const dir = opts.dataDir;
+    for (const sub of ['/wal', '/partitions', '/index']) await mkdirDurable(fs, dir + sub);
+
+    const index = await loadIndex(fs, `${dir}/index/${INDEX_FILE}`, deps.logger);
+    const tombstones = await Tombstones.load(fs, `${dir}/index`);
+    const wal = await Wal.open(fs, `${dir}/wal`, { durability: opts.walDurability, segmentBytes: opts.walSegmentBytes, logger: deps.logger });
+    const engine = new StorageEngine(opts, fs, deps.logger, index, wal, tombstones, 1);
+    try {
+      await engine.openPartitions();
+      await engine.replayWal();
+    } catch (err) {
+      await engine.closeFiles();
+      throw err;
+    }
+    engine.startAgeTimer();
+    return engine;
+  }
+
+  private async openPartitions(): Promise<void> {
+    const root = `${this.options.dataDir}/partitions`;
+    let maxSeq = 0;
+    for (const name of await this.fs.readdir(root)) {
+      const range = Partition.parseDirName(name);
+      if (range === undefined) {
+        this.logger.warn('ignoring unknown entry in partitions directory', { name });
+        continue;
+      }
+      const partition = new Partition(range.startMs, range.endMs, `${root}/${name}`);
+      const found: Array<{ name: string; minSeq: number; maxSeq: number }> = [];
+      for (const file of await this.fs.readdir(partition.dir)) {
+        if (file.endsWith('.tmp')) {
+          // A segment write that did not finish: it was never part of the data.
+          await this.fs.unlink(`${partition.dir}/${file}`);
+          continue;
+        }
+        const seq = parseSegmentFileName(file);
+        if (seq) found.push({ name: file, ...seq });
+      }
+      for (const seg of found) {
+        // A compaction that crashed after its rename but before removing its inputs leaves
+        // inputs whose sequence range lies inside the output's: they are obsolete.
+        const covered = found.some((o) => o !== seg && o.minSeq <= seg.minSeq && seg.maxSeq <= o.maxSeq && o.maxSeq - o.minSeq > seg.maxSeq - seg.minSeq);
+        if (covered) {
+          await this.fs.unlink(`${partition.dir}/${seg.name}`);
+          continue;
+        }
+        const reader = await SegmentReader.open(this.fs, `${partition.dir}/${seg.name}`, seg.minSeq, seg.maxSeq, this.cache);
+        partition.addSegment(reader);
+        maxSeq = Math.max(maxSeq, seg.maxSeq);
+        this.learnSegment(reader);
+      }
+      this.partitions.set(partition.startMs, partition);
+    }
+    await this.fs.syncDir(root);
+    this.nextSeq = Math.max(maxSeq, this.tombstones.maxSeqLimit - 1) + 1;
+  }
+
+  /** Series and field types from a segment footer: covers a crash between a flush and its index snapshot. */
+  private learnSegment(reader: SegmentReader): void {
+    for (const s of reader.series) {
+      if (this.tombstones.covers(s.key, reader.maxSeq)) continue;
+      if (this.index.refOf(s.key) === undefined) {
+        const { measurement, tags } = parseSeriesKey(s.key);
+        this.index.getOrAdd(s.key, measurement, tags);
+      }
+      const measurement = this.index.seriesOf(this.index.refOf(s.key)!)!.measurement;
+      for (const f of s.fields) this.typesOf(measurement).set(f.name, f.type);
+    }
+  }
+
+  private async replayWal(): Promise<void> {
+    const report = await this.wal.replay((payload: Uint8Array) => {
+      switch (payload[0]) {
+        case WalRecordType.WriteBatch: {
+          const batch = decodeWriteBatch(payload);
+          for (const s of batch.series) for (const f of s.fields) this.typesOf(s.measurement).set(f.name, f.column.type);
+          this.apply(this.active, batch);
+          break;
+        }
+        case RECORD_DELETE_SERIES:
+          this.applyDelete(decodeDeleteSeries(payload));
+          break;
+        case RECORD_DROP_BEFORE:
+          this.applyDropBefore(decodeDropBefore(payload));
+          break;
+        default:
+          this.logger.warn('skipping WAL record of unknown type', { type: payload[0] });
+      }
+    });
+    this.walReplay = report;
+    if (report.corruptions.length > 0) this.logger.warn('WAL was damaged and has been truncated at its last good record', { corruptions: report.corruptions.length });
+    this.logger.info('WAL replayed', { records: report.records, points: this.active.points });
+    // Deletes replayed above have tombstones now; make them durable before new writes arrive.
+    await this.tombstones.save();
+  }
+
+  private startAgeTimer(): void {
+    const every = Math.max(100, Math.min(this.options.memtableMaxAgeMs / 4, 10_000));
+    this.ageTimer = setInterval(() => {
+      if (this.active.points > 0 && Date.now() - this.active.createdAt >= this.options.memtableMaxAgeMs) this.scheduleFlush();
+    }, every);
+    this.ageTimer.unref();
+  }
+
+  private typesOf(measurement: string): Map<string, FieldType> {
+    let types = this.fieldTypes.get(measurement);
+    if (types === undefined) {
+      types = new Map();
+      this.fieldTypes.set(measurement, types);
+    }
+    return types;
+  }
+
+  /** The stored type of a field, if it has been written. */
+  fieldType(measurement: string, field: string): FieldType | undefined {
+    return this.fieldTypes.get(measurement)?.get(field);
+  }
+
+  /** Every measurement's field names and types. */
+  fieldsOf(measurement: string): ReadonlyMap<string, FieldType> {
+    return this.fieldTypes.get(measurement) ?? new Map();
+  }
+
+  get seriesIndex(): SeriesIndex {
+    return this.index;
+  }
+
+  /**
+   * Writes a batch: validates every column (field type, timestamp range), writes the accepted ones
+   * to the WAL, then to the MemTable. Rejected columns are reported; the rest is durable when the
+   * promise resolves.
+   */
+  async write(batch: WriteBatch): Promise<WriteResult> {
+    this.checkOpen();
+    if (this.active.bytes > 2 * this.options.memtableMaxBytes) {
+      // Backpressure: the previous flush has not kept up; wait rather than grow without bound.
+      await this.background;
+    }
+    const { accepted, errors, dropped } = this.validate(batch);
+    const written = accepted.sampleCount;
+    if (written > 0) {
+      const memtable = this.active;
+      memtable.beginWrite();
+      try {
+        await this.wal.append(encodeWriteBatch(accepted));
+        this.apply(memtable, accepted);
+      } finally {
+        memtable.endWrite();
+      }
+      this.maybeScheduleFlush();
+    }
+    return { written, errors, dropped };
+  }
+
+  /** Convenience over `write` for single points; throws PartialWriteError when anything was rejected. */
+  async writePoints(points: Iterable<Point>): Promise<WriteResult> {
+    const result = await this.write(batchOf(points));
+    if (result.errors.length > 0) throw new PartialWriteError(result.errors, result.dropped);
+    return result;
+  }
+
+  private validate(batch: WriteBatch): { accepted: WriteBatch; errors: RustsError[]; dropped: number } {
+    const errors: RustsError[] = [];
+    let dropped = 0;
+    let filtered: WriteBatch | undefined;
+    // Types claimed by this batch so far, so two columns of one field in one batch conflict too.
+    const claimed = new Map<string, FieldType>();
+    batch.series.forEach((series, s) => {
+      series.fields.forEach((field, f) => {
+        const error = this.checkColumn(series.key, series.measurement, field.name, field.column, claimed);
+        if (error === undefined) {
+          if (filtered !== undefined) filtered.seriesByKey(series.key, series.measurement, series.tags).fields.push(field);
+          return;
+        }
+        errors.push(error);
+        dropped += field.column.length;
+        if (filtered === undefined) {
+          // First rejection: copy what was accepted so far into a batch without the bad columns.
+          filtered = new WriteBatch();
+          for (let i = 0; i <= s; i++) {
+            const prev = batch.series[i]!;
+            const upTo = i < s ? prev.fields.length : f;
+            for (let j = 0; j < upTo; j++) filtered.seriesByKey(prev.key, prev.measurement, prev.tags).fields.push(prev.fields[j]!);
+          }
+        }
+      });
+    });
+    const accepted = filtered ?? batch;
+    for (const series of accepted.series) {
+      for (const field of series.fields) this.typesOf(series.measurement).set(field.name, field.column.type);
+    }
+    return { accepted, errors, dropped };
+  }
+
+  private checkColumn(key: string, measurement: string, name: string, column: Column, claimed: Map<string, FieldType>): RustsError | undefined {
+    const claimKey = `${measurement}\u0000${name}`;
+    const want = this.fieldTypes.get(measurement)?.get(name) ?? claimed.get(claimKey);
+    if (want !== undefined && want !== column.type) return new FieldTypeConflictError(measurement, name, column.type, want);
+    const ms = column.ms;
+    for (let i = 0; i < column.length; i++) {
+      const t = ms[i]!;
+      if (!(t >= MIN_MS && t <= MAX_MS)) {
+        return new TimestampOutOfRangeError(key, `${t}ms`);
+      }
+    }
+    claimed.set(claimKey, column.type);
+    return undefined;
+  }
+
+  private apply(memtable: MemTable, batch: WriteBatch): void {
+    for (const s of batch.series) {
+      let series = memtable.series.get(s.key);
+      if (series === undefined) {
+        const ref = this.index.getOrAdd(s.key, s.measurement, s.tags);
+        series = memtable.seriesFor(s.key, this.index.seriesOf(ref)!.id, s.measurement, s.tags);
+      }
+      for (const f of s.fields) memtable.append(series, f.name, f.column);
+    }
+  }
+
+  private maybeScheduleFlush(): void {
+    const m = this.active;
+    const o = this.options;
+    if (m.bytes >= o.memtableMaxBytes || m.points >= o.memtableMaxPoints) this.scheduleFlush();
+  }
+
+  private flushScheduled = false;
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.closed) return;
+    this.flushScheduled = true;
+    this.enqueue(async () => {
+      this.flushScheduled = false;
+      await this.flushActive();
+    });
+  }
+
+  /** Background work (flushes, compactions) runs one job at a time, in order. */
+  private enqueue(job: () => Promise<void>): Promise<void> {
+    const run = this.background.then(job);
+    this.background = run.catch((err: unknown) => {
+      this.backgroundError = err;
+      this.logger.error('background storage job failed', { error: String(err) });
+    });
+    return run;
+  }
+
+  /** Flushes everything written so far to segments; resolves when it is durable there. */
+  flush(): Promise<void> {
+    this.checkOpen();
+    return this.enqueue(() => this.flushActive());
+  }
+
+  private async flushActive(): Promise<void> {
+    const memtable = this.active;
+    if (memtable.points === 0 && memtable.pendingWrites === 0) return;
+    // Swap and rotate in the same tick: WAL records queued before the rotate belong to `memtable`.
+    this.active = new MemTable();
+    this.immutable.push(memtable);
+    const seq = this.nextSeq++;
+    const rotation = this.wal.rotate();
+    await memtable.whenDrained();
+    const closedWalSeq = await rotation;
+
+    const touched = await this.writeMemTable(memtable, seq);
+    await this.saveIndex();
+    await this.wal.removeSegmentsThrough(closedWalSeq);
+    this.immutable.splice(this.immutable.indexOf(memtable), 1);
+    this.flushes++;
+    for (const partition of touched) {
+      if (partition.segments.length >= this.options.compactionMinSegments) await this.compactPartition(partition);
+    }
+  }
+
+  private async writeMemTable(memtable: MemTable, seq: number): Promise<Partition[]> {
+    const perPartition = new Map<number, SeriesToWrite[]>();
+    const duration = this.options.partitionDurationMs;
+    const keys = [...memtable.series.keys()].sort();
+    for (const key of keys) {
+      const series = memtable.series.get(key)!;
+      const fieldsByPartition = new Map<number, Array<{ name: string; column: Column }>>();
+      for (const [name, raw] of series.fields) {
+        const column = raw.sortedUnique();
+        let start = 0;
+        while (start < column.length) {
+          const pStart = this.partitionStartFor(column.ms[start]!, duration);
+          const pEnd = this.partitionFor(pStart, duration).endMs;
+          let end = start;
+          while (end < column.length && column.ms[end]! < pEnd) end++;
+          let list = fieldsByPartition.get(pStart);
+          if (list === undefined) fieldsByPartition.set(pStart, (list = []));
+          list.push({ name, column: start === 0 && end === column.length ? column : column.slice(start, end) });
+          start = end;
+        }
+      }
+      for (const [pStart, fields] of fieldsByPartition) {
+        let list = perPartition.get(pStart);
+        if (list === undefined) perPartition.set(pStart, (list = []));
+        list.push({ key, id: series.id, fields });
+      }
+    }
+    const touched: Partition[] = [];
+    for (const [pStart, series] of perPartition) {
+      const partition = await this.ensurePartitionDir(this.partitionFor(pStart, duration));
+      const written = await writeSegment(this.fs, partition.dir, segmentFileName(seq, seq), series, this.options.maxPointsPerBlock);
+      partition.addSegment(await SegmentReader.open(this.fs, written.path, seq, seq, this.cache));
+      touched.push(partition);
+    }
+    return touched;
+  }
+
+  /** The start of the partition holding `ms`: an existing partition if one covers it, else a new aligned one. */
+  private partitionStartFor(ms: number, duration: number): number {
+    for (const p of this.partitions.values()) if (ms >= p.startMs && ms < p.endMs) return p.startMs;
+    return Math.floor(ms / duration) * duration;
+  }
+
+  private partitionFor(startMs: number, duration: number): Partition {
+    let partition = this.partitions.get(startMs);
+    if (partition === undefined) {
+      const endMs = startMs + duration;
+      partition = new Partition(startMs, endMs, `${this.options.dataDir}/partitions/${Partition.dirName(startMs, endMs)}`);
+      this.partitions.set(startMs, partition);
+    }
+    return partition;
+  }
+
+  private async ensurePartitionDir(partition: Partition): Promise<Partition> {
+    if (partition.segments.length === 0) await mkdirDurable(this.fs, partition.dir);
+    return partition;
+  }
+
+  private async saveIndex(): Promise<void> {
+    await writeFileAtomic(this.fs, `${this.options.dataDir}/index`, INDEX_FILE, this.index.serialize());
+  }
+
+  /** Merges every segment of each partition that has more than one. */
+  compact(): Promise<void> {
+    this.checkOpen();
+    return this.enqueue(async () => {
+      for (const partition of [...this.partitions.values()]) {
+        if (partition.segments.length > 1) await this.compactPartition(partition);
+      }
+    });
+  }
+
+  /**
+   * Merges all segments of a partition into one: duplicate timestamps keep the newest value (last
+   * write wins), tombstoned series are dropped. The output's sequence range covers its inputs, so
+   * recovery can tell which files a crashed compaction left behind.
+   */
+  private async compactPartition(partition: Partition): Promise<void> {
+    const inputs = partition.segments.slice();
+    if (inputs.length < 2) return;
+    const minSeq = Math.min(...inputs.map((s) => s.minSeq));
+    const maxSeq = Math.max(...inputs.map((s) => s.maxSeq));
+    const keys = new Set<string>();
+    for (const seg of inputs) for (const s of seg.series) keys.add(s.key);
+    const series: SeriesToWrite[] = [];
+    for (const key of [...keys].sort()) {
+      const fields = new Map<string, Column[]>();
+      let id: SeriesId | undefined;
+      for (const seg of inputs) {
+        if (this.tombstones.covers(key, seg.maxSeq)) continue;
+        const entry = seg.seriesEntry(key);
+        if (entry === undefined) continue;
+        id = entry.id;
+        for (const f of entry.fields) {
+          let parts = fields.get(f.name);
+          if (parts === undefined) fields.set(f.name, (parts = []));
+          parts.push(...(await seg.readBlocks(f, undefined)));
+        }
+      }
+      if (id === undefined) continue;
+      const merged: Array<{ name: string; column: Column }> = [];
+      for (const [name, parts] of fields) merged.push({ name, column: mergeColumns(parts, undefined) });
+      series.push({ key, id, fields: merged });
+    }
+    const written = await writeSegment(this.fs, partition.dir, segmentFileName(minSeq, maxSeq), series, this.options.maxPointsPerBlock);
+    const output = await SegmentReader.open(this.fs, written.path, minSeq, maxSeq, this.cache);
+    partition.segments = partition.segments.filter((s) => !inputs.includes(s));
+    partition.addSegment(output);
+    for (const seg of inputs) {
+      await this.fs.unlink(seg.path);
+      this.cache.evictPrefix(seg.path + ':');
+      this.retire(seg);
+    }
+    await this.fs.syncDir(partition.dir);
+    this.compactions++;
+  }
+
+  /** Closes a removed segment once no read is using it (reads hold no per-segment reference). */
+  private retire(seg: SegmentReader): void {
+    this.retired.push(seg);
+    this.closeRetired();
+  }
+
+  private closeRetired(): void {
+    if (this.readsInFlight > 0) return;
+    for (const seg of this.retired.splice(0)) {
+      seg.close().catch((err: unknown) => this.logger.warn('closing a retired segment failed', { path: seg.path, error: String(err) }));
+    }
+  }
+
+  /**
+   * Reads the series that match `request.matchers`: for each, every requested field's points within
+   * the range, merged across segments and MemTables (newer wins on equal timestamps), sorted.
+   * Series are yielded one at a time, so a large selection never sits in memory whole.
+   */
+  async *select(request: SelectRequest): AsyncGenerator<SeriesData> {
+    this.checkOpen();
+    const refs = this.index.select([...request.matchers]);
+    const range = request.range ?? ALL_TIME;
+    const split = splitRange(range);
+    const partitions = [...this.partitions.values()]
+      .filter((p) => p.overlaps(split.minMs, split.maxMs))
+      .sort((a, b) => a.startMs - b.startMs);
+    this.readsInFlight++;
+    try {
+      for (const ref of refs) {
+        const series = this.index.seriesOf(ref);
+        if (series === undefined) continue;
+        const names = request.fields ?? [...this.fieldsOf(series.measurement).keys()];
+        const fields: Array<{ name: string; column: Column }> = [];
+        for (const name of names) {
+          const column = await this.readField(series.key, series.id, name, partitions, split);
+          if (column !== undefined && column.length > 0) fields.push({ name, column });
+        }
+        if (fields.length > 0) yield { key: series.key, id: series.id, measurement: series.measurement, tags: series.tags, fields };
+      }
+    } finally {
+      this.readsInFlight--;
+      this.closeRetired();
+    }
+  }
+
+  private async readField(key: string, id: SeriesId, name: string, partitions: Partition[], range: SplitTimeRange): Promise<Column | undefined> {
+    const parts: Column[] = [];
+    for (const partition of partitions) {
+      for (const seg of partition.segments) {
+        if (!seg.bloom.mayContain(id) || this.tombstones.covers(key, seg.maxSeq)) continue;
+        const field = seg.field(key, name);
+        if (field !== undefined) parts.push(...(await seg.readBlocks(field, range)));
+      }
+    }
+    for (const memtable of [...this.immutable, this.active]) {
+      const column = memtable.series.get(key)?.fields.get(name);
+      if (column !== undefined) parts.push(column);
+    }
+    if (parts.length === 0) return undefined;
+    return mergeColumns(parts, range);
+  }
+
+  /** Deletes every series matching `matchers` with all its points; returns how many. */
+  async deleteSeries(matchers: readonly Matcher[]): Promise<number> {
+    this.checkOpen();
+    const keys: string[] = [];
+    for (const ref of this.index.select([...matchers])) keys.push(this.index.seriesOf(ref)!.key);
+    if (keys.length === 0) return 0;
+    const memtable = this.active;
+    memtable.beginWrite();
+    try {
+      await this.wal.append(encodeDeleteSeries(keys));
+      this.applyDelete(keys);
+      await this.tombstones.save();
+      await this.saveIndex();
+    } finally {
+      memtable.endWrite();
+    }
+    return keys.length;
+  }
+
+  private applyDelete(keys: readonly string[]): void {
+    const refs: number[] = [];
+    for (const key of keys) {
+      // Every segment that exists now (sequence < nextSeq) loses this series' points.
+      this.tombstones.add(key, this.nextSeq);
+      const ref = this.index.refOf(key);
+      if (ref !== undefined) refs.push(ref);
+    }
+    for (const memtable of [...this.immutable, this.active]) memtable.removeSeries(keys);
+    this.index.remove(refs);
+  }
+
+  /**
+   * Drops every partition that ends at or before `cutoff`, and the MemTable points before that
+   * partition boundary. Whole partitions go, so the cut is aligned down to a partition start.
+   * Returns the number of partitions removed.
+   */
+  async dropPartitionsBefore(cutoff: Timestamp): Promise<number> {
+    this.checkOpen();
+    const cutoffMs = timestampMillis(cutoff);
+    const doomed = [...this.partitions.values()].filter((p) => p.endMs <= cutoffMs);
+    if (doomed.length === 0) return 0;
+    const boundary = Math.max(...doomed.map((p) => p.endMs));
+    const memtable = this.active;
+    memtable.beginWrite();
+    try {
+      await this.wal.append(encodeDropBefore(boundary));
+      this.applyDropBefore(boundary);
+    } finally {
+      memtable.endWrite();
+    }
+    for (const partition of doomed) {
+      for (const seg of partition.segments) {
+        this.cache.evictPrefix(seg.path + ':');
+        this.retire(seg);
+      }
+      partition.segments = [];
+      await this.fs.removeAll(partition.dir);
+    }
+    await this.fs.syncDir(`${this.options.dataDir}/partitions`);
+    return doomed.length;
+  }
+
+  private applyDropBefore(boundaryMs: number): void {
+    for (const [start, partition] of this.partitions) {
+      if (partition.endMs <= boundaryMs) this.partitions.delete(start);
+    }
+    for (const memtable of [...this.immutable, this.active]) memtable.dropBefore(boundaryMs);
+  }
+
+  async stats(): Promise<EngineStats> {
+    const perPartition: PartitionStats[] = [...this.partitions.values()]
+      .sort((a, b) => a.startMs - b.startMs)
+      .map((p) => ({ startMs: p.startMs, endMs: p.endMs, segments: p.segments.length, points: p.points, bytes: p.bytes }));
+    let memtablePoints = 0;
+    for (const m of [...this.immutable, this.active]) memtablePoints += m.points;
+    const segmentPoints = perPartition.reduce((n, p) => n + p.points, 0);
+    return {
+      series: this.index.size,
+      points: segmentPoints + memtablePoints,
+      memtablePoints,
+      bytesOnDisk: perPartition.reduce((n, p) => n + p.bytes, 0) + (await this.walBytes()),
+      partitions: perPartition.length,
+      perPartition,
+      flushes: this.flushes,
+      compactions: this.compactions,
+      walReplay: this.walReplay,
+    };
+  }
+
+  private async walBytes(): Promise<number> {
+    let total = 0;
+    for (const seq of await this.wal.segments()) {
+      try {
+        total += (await this.fs.stat(`${this.options.dataDir}/wal/${segmentName(seq)}`)).size;
+      } catch (err) {
+        if (!isErrnoCode(err, 'ENOENT')) throw err; // removed by a flush meanwhile
+      }
+    }
+    return total;
+  }
+
+  /** Flushes the MemTable to segments, then closes every file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.ageTimer) clearInterval(this.ageTimer);
+    await this.enqueue(() => this.flushActive()).catch(() => {});
+    await this.background;
+    this.closed = true;
+    await this.closeFiles();
+    if (this.backgroundError !== undefined) this.logger.error('storage engine closed after a failed background job', { error: String(this.backgroundError) });
+    this.logger.info('storage engine closed', { dataDir: this.options.dataDir });
+  }
+
+  private async closeFiles(): Promise<void> {
+    await this.wal.close();
+    for (const p of this.partitions.values()) for (const s of p.segments) await s.close();
+    this.readsInFlight = 0;
+    this.closeRetired();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new EngineClosedError();
+  }
+}
+
+/** Concatenates parts given oldest first, keeps the newest of equal timestamps, clips to `range`. */
+function mergeColumns(parts: readonly Column[], range: SplitTimeRange | undefined): Column {
+  let merged: Column;
+  if (parts.length === 1) {
+    merged = parts[0]!;
+  } else {
+    merged = new Column(parts[0]!.type, parts.reduce((n, p) => n + p.length, 0));
+    for (const p of parts) merged.pushRange(p);
+  }
+  merged = merged.sortedUnique();
+  if (range === undefined) return merged;
+  const from = lowerBound(merged, range.minMs, range.minSub);
+  const to = upperBound(merged, range.maxMs, range.maxSub);
+  if (from === 0 && to === merged.length) return merged;
+  return merged.slice(from, to);
+}
+
+/** First index whose timestamp is >= (ms, sub). */
+function lowerBound(c: Column, ms: number, sub: number): number {
+  let lo = 0;
+  let hi = c.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (c.ms[mid]! < ms || (c.ms[mid] === ms && c.sub[mid]! < sub)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose timestamp is > (ms, sub). */
+function upperBound(c: Column, ms: number, sub: number): number {
+  let lo = 0;
+  let hi = c.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (c.ms[mid]! < ms || (c.ms[mid] === ms && c.sub[mid]! <= sub)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+async function loadIndex(fs: Fs, path: string, logger: Logger): Promise<SeriesIndex> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readWholeFile(fs, path);
+  } catch (err) {
+    if (isErrnoCode(err, 'ENOENT')) return new SeriesIndex();
+    throw err;
+  }
+  try {
+    return SeriesIndex.deserialize(bytes);
+  } catch (err) {
+    // The index is derived data: segment footers and the WAL rebuild it.
+    logger.warn('series index snapshot is unreadable; rebuilding it from segments and WAL', { path, error: String(err) });
+    return new SeriesIndex();
+  }
+}
+

@@ -1,0 +1,14 @@
+/**
+ * The single-node storage engine and what it is built from. Other layers use `StorageEngine`;
+ * the file-system layer is exported for tests and tools that need to simulate crashes.
+ */
+export {
+  StorageEngine,
+  type WriteResult,
+  type EngineStats,
+  type PartitionStats,
+  type SelectRequest,
+  type SeriesData,
+} from './engine/engine.ts';
+export { DEFAULT_ENGINE_OPTIONS, type EngineOptions, type WalDurability } from './engine/options.ts';
+export { NodeFs, MemFs, ErrorFs, type Fs } from './fs/index.ts';

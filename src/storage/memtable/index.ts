@@ -1,0 +1,1 @@
+export { MemTable, type MemSeries } from './memtable.ts';

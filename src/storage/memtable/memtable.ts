@@ -1,0 +1,123 @@
+import { Column, type FieldType, type Tag, type SeriesId } from '../../core/index.ts';
+
+/** One series in the MemTable: a growing column per field, in arrival order (sorted at flush or read). */
+export interface MemSeries {
+  readonly key: string;
+  readonly id: SeriesId;
+  readonly measurement: string;
+  readonly tags: readonly Tag[];
+  readonly fields: Map<string, Column>;
+}
+
+// Bytes a point costs in memory beyond its value: ms (8) + sub (4).
+const TIMESTAMP_BYTES = 12;
+// Rough per-string overhead, to make the size trigger count string fields fairly.
+const STRING_OVERHEAD = 16;
+
+/**
+ * Points that are in the WAL but not yet in a segment. Writers append whole columns; the engine
+ * swaps in a fresh MemTable when a flush trigger fires and writes this one out in the background,
+ * while reads see both.
+ */
+export class MemTable {
+  readonly series = new Map<string, MemSeries>();
+  readonly createdAt = Date.now();
+  points = 0;
+  bytes = 0;
+  /** Writes whose WAL record is in flight and that will land here: a flush waits for them. */
+  pendingWrites = 0;
+  private drained: (() => void) | undefined;
+
+  seriesFor(key: string, id: SeriesId, measurement: string, tags: readonly Tag[]): MemSeries {
+    let series = this.series.get(key);
+    if (series === undefined) {
+      series = { key, id, measurement, tags, fields: new Map() };
+      this.series.set(key, series);
+    }
+    return series;
+  }
+
+  append(series: MemSeries, field: string, column: Column): void {
+    let target = series.fields.get(field);
+    if (target === undefined) {
+      target = new Column(column.type, Math.max(column.length, 8));
+      series.fields.set(field, target);
+    }
+    target.pushRange(column);
+    this.points += column.length;
+    this.bytes += column.length * (TIMESTAMP_BYTES + valueBytes(column));
+  }
+
+  /** Removes series; returns how many of them were present. */
+  removeSeries(keys: Iterable<string>): number {
+    let removed = 0;
+    for (const key of keys) {
+      const series = this.series.get(key);
+      if (series === undefined) continue;
+      for (const column of series.fields.values()) this.points -= column.length;
+      this.series.delete(key);
+      removed++;
+    }
+    return removed;
+  }
+
+  /** Drops every point before `ms` (used by retention); series left empty are removed. */
+  dropBefore(ms: number): void {
+    for (const [key, series] of this.series) {
+      for (const [name, column] of series.fields) {
+        let kept = 0;
+        for (let i = 0; i < column.length; i++) if (column.ms[i]! >= ms) kept++;
+        if (kept === column.length) continue;
+        const next = new Column(column.type, kept);
+        for (let i = 0; i < column.length; i++) if (column.ms[i]! >= ms) next.pushRange(column, i, i + 1);
+        this.points -= column.length - kept;
+        if (kept === 0) series.fields.delete(name);
+        else series.fields.set(name, next);
+      }
+      if (series.fields.size === 0) this.series.delete(key);
+    }
+  }
+
+  beginWrite(): void {
+    this.pendingWrites++;
+  }
+
+  endWrite(): void {
+    this.pendingWrites--;
+    if (this.pendingWrites === 0 && this.drained) {
+      const resolve = this.drained;
+      this.drained = undefined;
+      resolve();
+    }
+  }
+
+  /** Resolves once no write that targets this MemTable is still in flight. */
+  whenDrained(): Promise<void> {
+    if (this.pendingWrites === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const previous = this.drained;
+      this.drained = () => {
+        previous?.();
+        resolve();
+      };
+    });
+  }
+}
+
+function valueBytes(column: Column): number {
+  if (Array.isArray(column.values)) {
+    let total = 0;
+    const values = column.values;
+    const n = column.length;
+    // Sampling keeps this O(1) per append for large string columns.
+    const step = Math.max(1, Math.floor(n / 16));
+    let sampled = 0;
+    for (let i = 0; i < n; i += step) {
+      total += values[i]!.length + STRING_OVERHEAD;
+      sampled++;
+    }
+    return sampled === 0 ? 0 : total / sampled;
+  }
+  return (column.values as Float64Array).BYTES_PER_ELEMENT;
+}
+

@@ -1,0 +1,13 @@
+export {
+  Wal,
+  DEFAULT_MAX_BATCH_BYTES,
+  DEFAULT_SEGMENT_BYTES,
+  type ReplayReport,
+  type WalDurability,
+  type WalOptions,
+  type WalStats,
+} from './wal.ts';
+export type { RecordHandler, WalCorruption, WalCorruptionReason } from './reader.ts';
+export { WalBrokenError, WalClosedError, WalWriteError } from './errors.ts';
+export { MAX_RECORD_BYTES, SEGMENT_HEADER_BYTES, RECORD_HEADER_BYTES, segmentName } from './format.ts';
+export { WalRecordType, decodeWriteBatch, encodeWriteBatch, walRecordType } from './record.ts';

@@ -1,0 +1,305 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  FieldType,
+  FieldTypeConflictError,
+  TimestampOutOfRangeError,
+  WriteBatch,
+  booleanValue,
+  floatValue,
+  integerValue,
+  silentLogger,
+  stringValue,
+  unsignedValue,
+  type FieldValue,
+  type Point,
+} from '../../src/core/index.ts';
+import { MEASUREMENT_NAME, type Matcher } from '../../src/index/index.ts';
+import { MemFs, readWholeFile } from '../../src/storage/fs/index.ts';
+import { StorageEngine, type EngineOptions, type SeriesData } from '../../src/storage/index.ts';
+
+const DAY_MS = 86_400_000;
+const T0 = 1_764_028_800_000n * 1_000_000n; // 2025-11-25T00:00:00Z in ns
+
+function open(fs: MemFs, options: Partial<EngineOptions> = {}): Promise<StorageEngine> {
+  return StorageEngine.open({ dataDir: '/data', ...options }, { logger: silentLogger, fs });
+}
+
+function point(host: string, ts: bigint, fields: Record<string, FieldValue>, measurement = 'cpu'): Point {
+  return {
+    measurement,
+    tags: [{ key: 'host', value: host }],
+    fields: Object.entries(fields).map(([key, value]) => ({ key, value })),
+    timestamp: ts,
+  };
+}
+
+async function readAll(engine: StorageEngine, matchers: Matcher[] = [{ name: MEASUREMENT_NAME, op: '=', value: 'cpu' }], range?: { min: bigint; max: bigint }): Promise<SeriesData[]> {
+  const out: SeriesData[] = [];
+  for await (const s of engine.select({ matchers, ...(range ? { range } : {}) })) out.push(s);
+  return out.sort((a, b) => (a.key < b.key ? -1 : 1));
+}
+
+/** `{ seriesKey: { field: [[ts, value], ...] } }`, for whole-result comparisons. */
+async function dump(engine: StorageEngine, range?: { min: bigint; max: bigint }): Promise<Record<string, Record<string, Array<[bigint, unknown]>>>> {
+  const out: Record<string, Record<string, Array<[bigint, unknown]>>> = {};
+  for (const s of await readAll(engine, undefined, range)) {
+    const fields: Record<string, Array<[bigint, unknown]>> = {};
+    for (const f of s.fields) {
+      const points: Array<[bigint, unknown]> = [];
+      for (let i = 0; i < f.column.length; i++) points.push([f.column.timestampAt(i), f.column.valueAt(i).value]);
+      fields[f.name] = points;
+    }
+    out[s.key] = fields;
+  }
+  return out;
+}
+
+describe('StorageEngine', () => {
+  it('reads back every field type exactly from the MemTable, after flush, and after reopen', async () => {
+    const fs = new MemFs();
+    let engine = await open(fs);
+    await engine.writePoints([
+      point('a', T0 + 1n, {
+        f: floatValue(-0),
+        i: integerValue(-(2n ** 63n)),
+        u: unsignedValue(2n ** 64n - 1n),
+        s: stringValue('héllo, "world"'),
+        b: booleanValue(true),
+      }),
+      point('a', T0 + 1_000_000_007n, { f: floatValue(NaN), i: integerValue(2n ** 63n - 1n), u: unsignedValue(0n), s: stringValue(''), b: booleanValue(false) }),
+    ]);
+    const want = {
+      'cpu,host=a': {
+        f: [[T0 + 1n, -0], [T0 + 1_000_000_007n, NaN]],
+        i: [[T0 + 1n, -(2n ** 63n)], [T0 + 1_000_000_007n, 2n ** 63n - 1n]],
+        u: [[T0 + 1n, 2n ** 64n - 1n], [T0 + 1_000_000_007n, 0n]],
+        s: [[T0 + 1n, 'héllo, "world"'], [T0 + 1_000_000_007n, '']],
+        b: [[T0 + 1n, true], [T0 + 1_000_000_007n, false]],
+      },
+    };
+    assert.deepEqual(await dump(engine), want, 'from the MemTable');
+    await engine.flush();
+    assert.equal((await engine.stats()).memtablePoints, 0);
+    assert.deepEqual(await dump(engine), want, 'from a segment');
+    await engine.close();
+    engine = await open(fs);
+    assert.deepEqual(await dump(engine), want, 'after reopen');
+    await engine.close();
+  });
+
+  it('keeps the last write of a duplicate timestamp, across MemTable, flushes and compaction', async () => {
+    const fs = new MemFs();
+    const engine = await open(fs, { compactionMinSegments: 100 });
+    await engine.writePoints([point('a', T0, { v: floatValue(1) }), point('a', T0 + 10n, { v: floatValue(2) })]);
+    await engine.flush();
+    await engine.writePoints([point('a', T0, { v: floatValue(3) })]);
+    assert.deepEqual((await dump(engine))['cpu,host=a'], { v: [[T0, 3], [T0 + 10n, 2]] }, 'MemTable over segment');
+    await engine.flush();
+    await engine.writePoints([point('a', T0 + 10n, { v: floatValue(4) }), point('a', T0 + 10n, { v: floatValue(5) })]);
+    await engine.flush();
+    assert.deepEqual((await dump(engine))['cpu,host=a'], { v: [[T0, 3], [T0 + 10n, 5]] }, 'newer segment over older');
+    assert.equal((await engine.stats()).perPartition[0]!.segments, 3);
+    await engine.compact();
+    assert.equal((await engine.stats()).perPartition[0]!.segments, 1);
+    assert.deepEqual((await dump(engine))['cpu,host=a'], { v: [[T0, 3], [T0 + 10n, 5]] }, 'after compaction');
+    await engine.close();
+  });
+
+  it('rejects a field type conflict by name and keeps the rest of the batch', async () => {
+    const engine = await open(new MemFs());
+    await engine.writePoints([point('a', T0, { v: floatValue(1) })]);
+    const batch = new WriteBatch();
+    batch.addPoint(point('b', T0, { v: integerValue(7n), w: floatValue(2) }));
+    const result = await engine.write(batch);
+    assert.equal(result.written, 1);
+    assert.equal(result.dropped, 1);
+    assert.ok(result.errors[0] instanceof FieldTypeConflictError);
+    assert.match(result.errors[0]!.message, /field "v" on measurement "cpu" is type integer, already exists as type float/);
+    assert.deepEqual(await dump(engine), { 'cpu,host=a': { v: [[T0, 1]] }, 'cpu,host=b': { w: [[T0, 2]] } });
+    assert.equal(engine.fieldType('cpu', 'v'), FieldType.Float);
+    await engine.close();
+  });
+
+  it('rejects two types for one field inside one batch', async () => {
+    const engine = await open(new MemFs());
+    const batch = new WriteBatch();
+    batch.addPoint(point('a', T0, { v: floatValue(1) }));
+    batch.addPoint(point('b', T0, { v: stringValue('x') }));
+    const result = await engine.write(batch);
+    assert.equal(result.written, 1);
+    assert.ok(result.errors[0] instanceof FieldTypeConflictError);
+    await engine.close();
+  });
+
+  it('rejects a timestamp outside the representable range with a typed error', async () => {
+    const engine = await open(new MemFs());
+    const batch = new WriteBatch();
+    batch.seriesFor('cpu', [{ key: 'host', value: 'a' }]).column('v', FieldType.Float).pushFloat(9.3e15, 0, 1);
+    batch.addPoint(point('b', T0, { v: floatValue(2) }));
+    const result = await engine.write(batch);
+    assert.ok(result.errors[0] instanceof TimestampOutOfRangeError);
+    assert.match(result.errors[0]!.message, /cpu,host=a/);
+    assert.deepEqual(Object.keys(await dump(engine)), ['cpu,host=b']);
+    await engine.close();
+  });
+
+  it('selects by tag matchers and clips to the time range, inclusive at both ends', async () => {
+    const engine = await open(new MemFs());
+    const points: Point[] = [];
+    for (const host of ['a', 'b', 'c']) for (let i = 0n; i < 10n; i++) points.push(point(host, T0 + i * 1000n, { v: floatValue(Number(i)) }));
+    await engine.writePoints(points);
+    await engine.flush();
+    const matched = await readAll(engine, [{ name: 'host', op: '=~', value: 'a|c' }], { min: T0 + 2000n, max: T0 + 4000n });
+    assert.deepEqual(matched.map((s) => s.key), ['cpu,host=a', 'cpu,host=c']);
+    const column = matched[0]!.fields[0]!.column;
+    assert.deepEqual([...column.values as Float64Array].slice(0, column.length), [2, 3, 4]);
+    await engine.close();
+  });
+
+  it('splits data into day partitions and prunes them on read', async () => {
+    const fs = new MemFs();
+    const engine = await open(fs);
+    const day = BigInt(DAY_MS) * 1_000_000n;
+    await engine.writePoints([point('a', T0 - 1n, { v: floatValue(1) }), point('a', T0, { v: floatValue(2) }), point('a', T0 + day, { v: floatValue(3) })]);
+    await engine.flush();
+    assert.equal((await engine.stats()).partitions, 3);
+    assert.deepEqual((await dump(engine, { min: T0, max: T0 + 5n }))['cpu,host=a'], { v: [[T0, 2]] });
+    assert.equal(await engine.dropPartitionsBefore(T0 + 1n), 1, 'only the partition that ends before the cutoff goes');
+    assert.deepEqual((await dump(engine))['cpu,host=a'], { v: [[T0, 2], [T0 + day, 3]] });
+    await engine.close();
+    const reopened = await open(fs);
+    assert.equal((await reopened.stats()).partitions, 2);
+    await reopened.close();
+  });
+
+  it('deletes series durably, and a series written again after its delete is visible', async () => {
+    const fs = new MemFs();
+    let engine = await open(fs);
+    await engine.writePoints([point('a', T0, { v: floatValue(1) }), point('b', T0, { v: floatValue(2) })]);
+    await engine.flush();
+    await engine.writePoints([point('a', T0 + 1n, { v: floatValue(3) })]);
+    assert.equal(await engine.deleteSeries([{ name: 'host', op: '=', value: 'a' }]), 1);
+    assert.deepEqual(Object.keys(await dump(engine)), ['cpu,host=b']);
+    // Crash right after the delete: the WAL still holds the earlier write of host=a.
+    let crashed = await open(fs.crashClone());
+    assert.deepEqual(Object.keys(await dump(crashed)), ['cpu,host=b'], 'delete survives a crash');
+    await crashed.close();
+    await engine.writePoints([point('a', T0 + 5n, { v: floatValue(9) })]);
+    await engine.close();
+    engine = await open(fs);
+    assert.deepEqual((await dump(engine))['cpu,host=a'], { v: [[T0 + 5n, 9]] });
+    await engine.compact();
+    assert.deepEqual((await dump(engine))['cpu,host=a'], { v: [[T0 + 5n, 9]] }, 'after compaction');
+    await engine.close();
+  });
+
+  it('keeps every acknowledged write through an OS crash in every-write mode', async () => {
+    const fs = new MemFs();
+    const engine = await open(fs, { walDurability: { mode: 'every-write' }, memtableMaxPoints: 50 });
+    const writes: Promise<unknown>[] = [];
+    for (let i = 0; i < 200; i++) writes.push(engine.writePoints([point(`h${i % 7}`, T0 + BigInt(i), { v: floatValue(i) })]));
+    await Promise.all(writes);
+    const snapshot = fs.crashClone();
+    const recovered = await open(snapshot);
+    let total = 0;
+    for (const s of await readAll(recovered)) total += s.fields[0]!.column.length;
+    assert.equal(total, 200);
+    await recovered.close();
+    await engine.close();
+  });
+
+  it('keeps writes that arrive while a flush rotates the WAL through a crash', async () => {
+    const fs = new MemFs();
+    const engine = await open(fs, { compactionMinSegments: 1000 });
+    let written = 0;
+    for (let round = 0; round < 20; round++) {
+      const acknowledged: Promise<unknown>[] = [];
+      const write = (): void => {
+        const i = written++;
+        acknowledged.push(engine.writePoints([point(`h${i % 3}`, T0 + BigInt(i), { v: floatValue(i) })]));
+      };
+      for (let i = 0; i < 5; i++) write();
+      acknowledged.push(engine.flush());
+      // Writes that arrive while the flush swaps the MemTable and rotates the WAL, at varying points.
+      for (let i = 0; i < 5; i++) {
+        for (let k = 0; k < round; k++) await Promise.resolve();
+        write();
+      }
+      await Promise.all(acknowledged);
+      const recovered = await open(fs.crashClone());
+      let total = 0;
+      for (const s of await readAll(recovered)) total += s.fields[0]!.column.length;
+      assert.equal(total, written, `round ${round}: every acknowledged point survives`);
+      await recovered.close();
+    }
+    await engine.close();
+  });
+
+  it('rebuilds the series index from segment footers when its snapshot is corrupt', async () => {
+    const fs = new MemFs();
+    const engine = await open(fs);
+    await engine.writePoints([point('a', T0, { v: floatValue(1) }), point('b', T0, { v: floatValue(2) })]);
+    await engine.close();
+    const file = await fs.open('/data/index/series.idx', { write: true });
+    await file.write(new Uint8Array([1, 2, 3, 4]), 10);
+    await file.close();
+    const reopened = await open(fs);
+    assert.deepEqual(Object.keys(await dump(reopened)), ['cpu,host=a', 'cpu,host=b']);
+    await reopened.close();
+  });
+
+  it('cleans up after a compaction that crashed before removing its inputs', async () => {
+    const fs = new MemFs();
+    const engine = await open(fs, { compactionMinSegments: 100 });
+    await engine.writePoints([point('a', T0, { v: floatValue(1) })]);
+    await engine.flush();
+    await engine.writePoints([point('a', T0, { v: floatValue(2) })]);
+    await engine.flush();
+    const dir = `/data/partitions/${(await engine.stats()).perPartition[0]!.startMs}_${(await engine.stats()).perPartition[0]!.endMs}`;
+    const inputs = await fs.readdir(dir);
+    const saved = await Promise.all(inputs.map(async (name) => [name, await readWholeFile(fs, `${dir}/${name}`)] as const));
+    await engine.compact();
+    await engine.close();
+    // Put the inputs back, as if the process died between the rename and the unlinks.
+    for (const [name, bytes] of saved) {
+      const f = await fs.open(`${dir}/${name}`, { write: true, create: true });
+      await f.write(bytes, 0);
+      await f.close();
+    }
+    assert.equal((await fs.readdir(dir)).length, 3);
+    const reopened = await open(fs);
+    assert.equal((await fs.readdir(dir)).length, 1);
+    assert.deepEqual((await dump(reopened))['cpu,host=a'], { v: [[T0, 2]] });
+    await reopened.close();
+  });
+
+  it('flushes by point count in the background without losing concurrent writes', async () => {
+    const fs = new MemFs();
+    const engine = await open(fs, { memtableMaxPoints: 100, compactionMinSegments: 3 });
+    for (let round = 0; round < 20; round++) {
+      const writes: Promise<unknown>[] = [];
+      for (let i = 0; i < 30; i++) {
+        const n = round * 30 + i;
+        writes.push(engine.writePoints([point(`h${n % 5}`, T0 + BigInt(n) * 1000n, { v: floatValue(n) })]));
+      }
+      await Promise.all(writes);
+    }
+    let total = 0;
+    for (const s of await readAll(engine)) total += s.fields[0]!.column.length;
+    assert.equal(total, 600);
+    assert.ok((await engine.stats()).flushes > 0);
+    await engine.close();
+    const reopened = await open(fs);
+    total = 0;
+    for (const s of await readAll(reopened)) total += s.fields[0]!.column.length;
+    assert.equal(total, 600);
+    await reopened.close();
+  });
+
+  it('refuses writes after close with a typed error', async () => {
+    const engine = await open(new MemFs());
+    await engine.close();
+    await assert.rejects(engine.writePoints([point('a', T0, { v: floatValue(1) })]), { code: 'engine_closed' });
+  });
+});
