@@ -1,6 +1,8 @@
 import { FieldType, type FieldValue } from './field.ts';
 import { joinTimestamp, type Timestamp } from './time.ts';
 
+const SMALL_COPY = 16;
+
 export type ColumnValues = Float64Array | BigInt64Array | BigUint64Array | Uint8Array | string[];
 
 function allocValues(type: FieldType, capacity: number): ColumnValues {
@@ -125,6 +127,20 @@ export class Column {
     const n = end - start;
     if (n <= 0) return;
     this.reserve(n);
+    if (n <= SMALL_COPY) {
+      // `subarray` on a small typed array forces V8 to move it off the JS heap (an allocation
+      // and a copy); for the 1-point columns of remote write and small batches, a loop is far cheaper.
+      const { ms, sub } = this;
+      const values = this.values as Float64Array;
+      const from = src.values as Float64Array;
+      for (let i = 0; i < n; i++) {
+        ms[this.length + i] = src.ms[start + i]!;
+        sub[this.length + i] = src.sub[start + i]!;
+        values[this.length + i] = from[start + i]!;
+      }
+      this.length += n;
+      return;
+    }
     this.ms.set(src.ms.subarray(start, end), this.length);
     this.sub.set(src.sub.subarray(start, end), this.length);
     if (Array.isArray(this.values)) {

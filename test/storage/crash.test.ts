@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../../src/core/index.ts';
+import { floatValue, silentLogger } from '../../src/core/index.ts';
 import { StorageEngine } from '../../src/storage/index.ts';
 
 const WRITER = new URL('./fixtures/crash-writer.ts', import.meta.url).pathname;
@@ -42,7 +42,7 @@ function runAndKill(dataDir: string, run: number, killAfterMs: number): Promise<
 }
 
 describe('crash safety', () => {
-  it('finds every acknowledged point after SIGKILL at random moments', { timeout: 120_000 }, async () => {
+  it('finds every acknowledged point after SIGKILL at random moments', { timeout: 120_000 }, async (t) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'rusts-crash-'));
     try {
       const expected = new Map<string, number>(); // series key -> points acknowledged
@@ -50,6 +50,7 @@ describe('crash safety', () => {
         const acked = await runAndKill(dataDir, run, 300 + Math.floor(Math.random() * 900));
         assert.ok(acked.size > 0, `run ${run}: the writer acknowledged something before it was killed`);
         for (const [w, seq] of acked) expected.set(`crash,run=${run},writer=${w}`, (seq + 1) * POINTS_PER_WRITE);
+        t.diagnostic(`run ${run}: killed after ${[...acked.values()].reduce((n, seq) => n + (seq + 1) * POINTS_PER_WRITE, 0)} acknowledged points`);
 
         const engine = await StorageEngine.open({ dataDir, partitionDurationMs: 3_600_000 }, { logger: silentLogger });
         try {
@@ -76,4 +77,37 @@ describe('crash safety', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  const damages: Array<[string, (walFile: string) => void]> = [
+    ['torn last record', (f) => truncateSync(f, statSync(f).size - 7)],
+    ['garbage appended', (f) => appendFileSync(f, Buffer.from('not a wal record at all, just bytes'))],
+    ['zeroed tail', (f) => appendFileSync(f, Buffer.alloc(4096))],
+  ];
+  for (const [name, damage] of damages) {
+    it(`starts cleanly over a WAL with a ${name}, keeping every whole record`, async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'rusts-waltail-'));
+      try {
+        const writer = await StorageEngine.open({ dataDir }, { logger: silentLogger });
+        for (let i = 0; i < 10; i++) {
+          await writer.writePoints([{ measurement: 'm', tags: [], fields: [{ key: 'v', value: floatValue(i) }], timestamp: 1_764_028_800_000_000_000n + BigInt(i) }]);
+        }
+        // The writer is abandoned, not closed, as a killed process would be: its points are only in the WAL.
+        const walDir = join(dataDir, 'wal');
+        const segments = readdirSync(walDir).filter((f) => statSync(join(walDir, f)).size > 64);
+        assert.equal(segments.length, 1);
+        damage(join(walDir, segments[0]!));
+
+        const engine = await StorageEngine.open({ dataDir }, { logger: silentLogger });
+        let count = 0;
+        for await (const s of engine.select({ matchers: [{ name: '__name__', op: '=', value: 'm' }] })) count = s.fields[0]!.column.length;
+        const replay = (await engine.stats()).walReplay!;
+        assert.equal(count, name === 'torn last record' ? 9 : 10);
+        assert.equal(replay.corruptions.length, 1, 'the damage is reported');
+        await engine.writePoints([{ measurement: 'm', tags: [], fields: [{ key: 'v', value: floatValue(99) }], timestamp: 1_764_028_900_000_000_000n }]);
+        await engine.close();
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  }
 });

@@ -15,7 +15,7 @@ import {
   type Point,
 } from '../../src/core/index.ts';
 import { MEASUREMENT_NAME, type Matcher } from '../../src/index/index.ts';
-import { MemFs, readWholeFile } from '../../src/storage/fs/index.ts';
+import { ErrorFs, MemFs, readWholeFile } from '../../src/storage/fs/index.ts';
 import { StorageEngine, type EngineOptions, type SeriesData } from '../../src/storage/index.ts';
 
 const DAY_MS = 86_400_000;
@@ -294,6 +294,29 @@ describe('StorageEngine', () => {
     total = 0;
     for (const s of await readAll(reopened)) total += s.fields[0]!.column.length;
     assert.equal(total, 600);
+    await reopened.close();
+  });
+
+  it('keeps points readable when a flush fails with an I/O error, and retries it on the next flush', async () => {
+    const mem = new MemFs();
+    const fs = new ErrorFs(mem);
+    const engine = await StorageEngine.open({ dataDir: '/data' }, { logger: silentLogger, fs });
+    await engine.writePoints([point('a', T0, { v: floatValue(1) })]);
+    const stop = fs.inject({ ops: ['write'], path: (p) => p.endsWith('.rseg.tmp') });
+    await assert.rejects(engine.flush(), { code: 'EIO' });
+    await engine.writePoints([point('a', T0 + 1n, { v: floatValue(2) })]);
+    assert.deepEqual((await dump(engine))['cpu,host=a'], { v: [[T0, 1], [T0 + 1n, 2]] }, 'still readable from memory');
+    // A crash now must not lose the points whose flush failed: their WAL segment is still there.
+    const crashed = await open(mem.crashClone());
+    assert.deepEqual((await dump(crashed))['cpu,host=a'], { v: [[T0, 1], [T0 + 1n, 2]] });
+    await crashed.close();
+    stop();
+    await engine.flush();
+    assert.equal((await engine.stats()).memtablePoints, 0);
+    await engine.close();
+    const reopened = await open(mem);
+    assert.deepEqual((await dump(reopened))['cpu,host=a'], { v: [[T0, 1], [T0 + 1n, 2]] });
+    assert.equal((await reopened.stats()).walReplay!.records, 0, 'nothing left in the WAL after the retried flush');
     await reopened.close();
   });
 

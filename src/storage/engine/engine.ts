@@ -113,7 +113,8 @@ export class StorageEngine {
   private readonly fieldTypes = new Map<string, Map<string, FieldType>>();
   private readonly cache = new BlockCache(BLOCK_CACHE_BYTES);
   private active = new MemTable();
-  private readonly immutable: MemTable[] = [];
+  /** MemTables being flushed (or whose flush failed and will be retried), oldest first. */
+  private readonly immutable: Array<{ readonly memtable: MemTable; readonly seq: number; readonly walRotation: Promise<number> }> = [];
   private nextSeq: number;
   private background: Promise<void> = Promise.resolve();
   private backgroundError: unknown;
@@ -338,17 +339,17 @@ export class StorageEngine {
   }
 
   private checkColumn(key: string, measurement: string, name: string, column: Column, claimed: Map<string, FieldType>): RustsError | undefined {
-    const claimKey = `${measurement}\u0000${name}`;
-    const want = this.fieldTypes.get(measurement)?.get(name) ?? claimed.get(claimKey);
+    const stored = this.fieldTypes.get(measurement)?.get(name);
+    // Only a field new to the engine needs the batch-wide claim (two types for it in one batch).
+    const claimKey = stored === undefined ? `${measurement}\u0000${name}` : undefined;
+    const want = stored ?? claimed.get(claimKey!);
     if (want !== undefined && want !== column.type) return new FieldTypeConflictError(measurement, name, column.type, want);
     const ms = column.ms;
     for (let i = 0; i < column.length; i++) {
       const t = ms[i]!;
-      if (!(t >= MIN_MS && t <= MAX_MS)) {
-        return new TimestampOutOfRangeError(key, `${t}ms`);
-      }
+      if (!(t >= MIN_MS && t <= MAX_MS)) return new TimestampOutOfRangeError(key, `${t}ms`);
     }
-    claimed.set(claimKey, column.type);
+    if (claimKey !== undefined) claimed.set(claimKey, column.type);
     return undefined;
   }
 
@@ -398,22 +399,27 @@ export class StorageEngine {
 
   private async flushActive(): Promise<void> {
     const memtable = this.active;
-    if (memtable.points === 0 && memtable.pendingWrites === 0) return;
-    // Swap and rotate in the same tick: WAL records queued before the rotate belong to `memtable`.
-    this.active = new MemTable();
-    this.immutable.push(memtable);
-    const seq = this.nextSeq++;
-    const rotation = this.wal.rotate();
-    await memtable.whenDrained();
-    const closedWalSeq = await rotation;
-
-    const touched = await this.writeMemTable(memtable, seq);
-    await this.saveIndex();
-    await this.wal.removeSegmentsThrough(closedWalSeq);
-    this.immutable.splice(this.immutable.indexOf(memtable), 1);
-    this.flushes++;
-    for (const partition of touched) {
-      if (partition.segments.length >= this.options.compactionMinSegments) await this.compactPartition(partition);
+    if (memtable.points > 0 || memtable.pendingWrites > 0) {
+      // Swap and rotate in the same tick: WAL records queued before the rotate belong to `memtable`.
+      this.active = new MemTable();
+      const walRotation = this.wal.rotate();
+      walRotation.catch(() => {}); // awaited below; this only keeps it from counting as unhandled meanwhile
+      this.immutable.push({ memtable, seq: this.nextSeq++, walRotation });
+    }
+    // Oldest first, so that a MemTable whose flush failed (an I/O error) is retried before newer
+    // ones, and WAL segments are removed in order. Until then its points stay readable from memory.
+    while (this.immutable.length > 0) {
+      const { memtable: oldest, seq, walRotation } = this.immutable[0]!;
+      await oldest.whenDrained();
+      const closedWalSeq = await walRotation;
+      const touched = await this.writeMemTable(oldest, seq);
+      await this.saveIndex();
+      await this.wal.removeSegmentsThrough(closedWalSeq);
+      this.immutable.shift();
+      this.flushes++;
+      for (const partition of touched) {
+        if (partition.segments.length >= this.options.compactionMinSegments) await this.compactPartition(partition);
+      }
     }
   }
 
@@ -424,8 +430,8 @@ export class StorageEngine {
     for (const key of keys) {
       const series = memtable.series.get(key)!;
       const fieldsByPartition = new Map<number, Array<{ name: string; column: Column }>>();
-      for (const [name, raw] of series.fields) {
-        const column = raw.sortedUnique();
+      for (const [name, chunked] of series.fields) {
+        const column = chunked.toColumn().sortedUnique();
         let start = 0;
         while (start < column.length) {
           const pStart = this.partitionStartFor(column.ms[start]!, duration);
@@ -588,9 +594,9 @@ export class StorageEngine {
         if (field !== undefined) parts.push(...(await seg.readBlocks(field, range)));
       }
     }
-    for (const memtable of [...this.immutable, this.active]) {
-      const column = memtable.series.get(key)?.fields.get(name);
-      if (column !== undefined) parts.push(column);
+    for (const memtable of this.memtables()) {
+      const chunked = memtable.series.get(key)?.fields.get(name);
+      if (chunked !== undefined) parts.push(...chunked.chunks);
     }
     if (parts.length === 0) return undefined;
     return mergeColumns(parts, range);
@@ -623,7 +629,7 @@ export class StorageEngine {
       const ref = this.index.refOf(key);
       if (ref !== undefined) refs.push(ref);
     }
-    for (const memtable of [...this.immutable, this.active]) memtable.removeSeries(keys);
+    for (const memtable of this.memtables()) memtable.removeSeries(keys);
     this.index.remove(refs);
   }
 
@@ -662,7 +668,7 @@ export class StorageEngine {
     for (const [start, partition] of this.partitions) {
       if (partition.endMs <= boundaryMs) this.partitions.delete(start);
     }
-    for (const memtable of [...this.immutable, this.active]) memtable.dropBefore(boundaryMs);
+    for (const memtable of this.memtables()) memtable.dropBefore(boundaryMs);
   }
 
   async stats(): Promise<EngineStats> {
@@ -670,7 +676,7 @@ export class StorageEngine {
       .sort((a, b) => a.startMs - b.startMs)
       .map((p) => ({ startMs: p.startMs, endMs: p.endMs, segments: p.segments.length, points: p.points, bytes: p.bytes }));
     let memtablePoints = 0;
-    for (const m of [...this.immutable, this.active]) memtablePoints += m.points;
+    for (const m of this.memtables()) memtablePoints += m.points;
     const segmentPoints = perPartition.reduce((n, p) => n + p.points, 0);
     return {
       series: this.index.size,
@@ -683,6 +689,11 @@ export class StorageEngine {
       compactions: this.compactions,
       walReplay: this.walReplay,
     };
+  }
+
+  /** Every MemTable, oldest first: later ones win on equal timestamps. */
+  private memtables(): MemTable[] {
+    return [...this.immutable.map((i) => i.memtable), this.active];
   }
 
   private async walBytes(): Promise<number> {

@@ -1,4 +1,5 @@
-import { Column, type FieldType, type Tag, type SeriesId } from '../../core/index.ts';
+import { Column, type Tag, type SeriesId } from '../../core/index.ts';
+import { ChunkedColumn } from './chunked.ts';
 
 /** One series in the MemTable: a growing column per field, in arrival order (sorted at flush or read). */
 export interface MemSeries {
@@ -6,7 +7,7 @@ export interface MemSeries {
   readonly id: SeriesId;
   readonly measurement: string;
   readonly tags: readonly Tag[];
-  readonly fields: Map<string, Column>;
+  readonly fields: Map<string, ChunkedColumn>;
 }
 
 // Bytes a point costs in memory beyond its value: ms (8) + sub (4).
@@ -40,10 +41,10 @@ export class MemTable {
   append(series: MemSeries, field: string, column: Column): void {
     let target = series.fields.get(field);
     if (target === undefined) {
-      target = new Column(column.type, Math.max(column.length, 8));
+      target = ChunkedColumn.forSeries(column.type, Number(series.id & 0xffffn));
       series.fields.set(field, target);
     }
-    target.pushRange(column);
+    target.append(column);
     this.points += column.length;
     this.bytes += column.length * (TIMESTAMP_BYTES + valueBytes(column));
   }
@@ -64,12 +65,13 @@ export class MemTable {
   /** Drops every point before `ms` (used by retention); series left empty are removed. */
   dropBefore(ms: number): void {
     for (const [key, series] of this.series) {
-      for (const [name, column] of series.fields) {
+      for (const [name, chunked] of series.fields) {
+        const column = chunked.toColumn();
         let kept = 0;
         for (let i = 0; i < column.length; i++) if (column.ms[i]! >= ms) kept++;
         if (kept === column.length) continue;
-        const next = new Column(column.type, kept);
-        for (let i = 0; i < column.length; i++) if (column.ms[i]! >= ms) next.pushRange(column, i, i + 1);
+        const next = ChunkedColumn.forSeries(column.type, 0);
+        for (let i = 0; i < column.length; i++) if (column.ms[i]! >= ms) next.append(column.slice(i, i + 1));
         this.points -= column.length - kept;
         if (kept === 0) series.fields.delete(name);
         else series.fields.set(name, next);

@@ -1,0 +1,48 @@
+import { Column, type FieldType } from '../../core/index.ts';
+
+/** Points per chunk once a column is past its first chunk. */
+const CHUNK_POINTS = 1024;
+const FIRST_CHUNK_MIN = 16;
+const FIRST_CHUNK_SPREAD = 240;
+
+/**
+ * A MemTable column kept as fixed-size chunks that are never copied to grow. A single growing
+ * array doubles now and then, and since series written together grow together, every column of a
+ * write would reallocate and copy in the same request: a latency spike of tens of milliseconds
+ * at each power of two (measured with bench/engine.bench.ts). The first chunk's size varies by
+ * series, so later chunk boundaries of different series do not line up either.
+ */
+export class ChunkedColumn {
+  readonly chunks: Column[] = [];
+  length = 0;
+
+  constructor(readonly type: FieldType, private readonly firstChunkPoints: number) {}
+
+  /** `spreadSeed` (any integer, e.g. from the series id) picks the first chunk's size. */
+  static forSeries(type: FieldType, spreadSeed: number): ChunkedColumn {
+    return new ChunkedColumn(type, FIRST_CHUNK_MIN + (Math.abs(spreadSeed) % FIRST_CHUNK_SPREAD));
+  }
+
+  append(src: Column): void {
+    let from = 0;
+    while (from < src.length) {
+      let last = this.chunks[this.chunks.length - 1];
+      if (last === undefined || last.length === last.capacity) {
+        last = new Column(this.type, this.chunks.length === 0 ? this.firstChunkPoints : CHUNK_POINTS);
+        this.chunks.push(last);
+      }
+      const n = Math.min(src.length - from, last.capacity - last.length);
+      last.pushRange(src, from, from + n);
+      from += n;
+    }
+    this.length += src.length;
+  }
+
+  /** All points in one column, in arrival order. */
+  toColumn(): Column {
+    if (this.chunks.length === 1) return this.chunks[0]!;
+    const out = new Column(this.type, this.length);
+    for (const chunk of this.chunks) out.pushRange(chunk);
+    return out;
+  }
+}
