@@ -1,3 +1,4 @@
+import { InvalidFieldTypeError } from './errors.ts';
 import { FieldType, type FieldValue } from './field.ts';
 import { joinTimestamp, type Timestamp } from './time.ts';
 
@@ -17,6 +18,9 @@ function allocValues(type: FieldType, capacity: number): ColumnValues {
       return new Uint8Array(capacity);
     case FieldType.String:
       return new Array<string>(capacity);
+    default:
+      // Unreachable from typed code; guards JavaScript callers and decoded bytes.
+      throw new InvalidFieldTypeError(type);
   }
 }
 

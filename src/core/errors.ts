@@ -35,6 +35,12 @@ export class FieldTypeConflictError extends RustsError {
   }
 }
 
+export class InvalidFieldTypeError extends RustsError {
+  constructor(readonly fieldType: unknown) {
+    super('invalid_field_type', `unknown field type ${String(fieldType)}`);
+  }
+}
+
 export class TimestampOutOfRangeError extends RustsError {
   constructor(readonly seriesKey: string, timestamp: string) {
     super('timestamp_out_of_range', `invalid point ${seriesKey}: timestamp ${timestamp} is out of the representable range`);

@@ -144,6 +144,26 @@ describe('StorageEngine', () => {
     await engine.close();
   });
 
+  it('rejects points without a measurement or a field name, naming the point', async () => {
+    const engine = await open(new MemFs());
+    const batch = new WriteBatch();
+    batch.addPoint(point('a', T0, { v: floatValue(1) }, ''));
+    batch.addPoint(point('b', T0, { '': floatValue(1) }));
+    assert.throws(() => batch.seriesFor('cpu', [{ key: 'host', value: 'c' }]).column('v', 9 as FieldType), { code: 'invalid_field_type' });
+    batch.addPoint(point('d', T0, { v: floatValue(4) }));
+    const result = await engine.write(batch);
+    assert.deepEqual(
+      result.errors.map((e) => [e.code, e.message]),
+      [
+        ['invalid_point', 'invalid point ,host=a: measurement name is empty'],
+        ['invalid_point', 'invalid point cpu,host=b: field name is empty'],
+      ],
+    );
+    assert.equal(result.written, 1);
+    assert.deepEqual(await dump(engine), { 'cpu,host=d': { v: [[T0, 4]] } });
+    await engine.close();
+  });
+
   it('selects by tag matchers and clips to the time range, inclusive at both ends', async () => {
     const engine = await open(new MemFs());
     const points: Point[] = [];
@@ -276,11 +296,11 @@ describe('StorageEngine', () => {
 
   it('flushes by point count in the background without losing concurrent writes', async () => {
     const fs = new MemFs();
-    const engine = await open(fs, { memtableMaxPoints: 100, compactionMinSegments: 3 });
-    for (let round = 0; round < 20; round++) {
+    const engine = await open(fs, { memtableMaxPoints: 10, compactionMinSegments: 3 });
+    for (let round = 0; round < 60; round++) {
       const writes: Promise<unknown>[] = [];
-      for (let i = 0; i < 30; i++) {
-        const n = round * 30 + i;
+      for (let i = 0; i < 10; i++) {
+        const n = round * 10 + i;
         writes.push(engine.writePoints([point(`h${n % 5}`, T0 + BigInt(n) * 1000n, { v: floatValue(n) })]));
       }
       await Promise.all(writes);
@@ -288,7 +308,9 @@ describe('StorageEngine', () => {
     let total = 0;
     for (const s of await readAll(engine)) total += s.fields[0]!.column.length;
     assert.equal(total, 600);
-    assert.ok((await engine.stats()).flushes > 0);
+    const stats = await engine.stats();
+    assert.ok(stats.flushes > 3, `flushes: ${stats.flushes}`);
+    assert.ok(stats.compactions > 0 && stats.perPartition[0]!.segments < stats.flushes, `size-tiered compaction keeps the segment count down: ${JSON.stringify(stats.perPartition)} after ${stats.flushes} flushes, ${stats.compactions} compactions`);
     await engine.close();
     const reopened = await open(fs);
     total = 0;

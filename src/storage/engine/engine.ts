@@ -2,6 +2,7 @@ import {
   Column,
   EngineClosedError,
   FieldTypeConflictError,
+  InvalidPointError,
   MAX_TIMESTAMP,
   MIN_TIMESTAMP,
   PartialWriteError,
@@ -9,7 +10,6 @@ import {
   WriteBatch,
   batchOf,
   parseSeriesKey,
-  seriesIdOf,
   splitRange,
   timestampMillis,
   ALL_TIME,
@@ -39,6 +39,8 @@ import {
   encodeDropBefore,
 } from './records.ts';
 import { Tombstones } from './tombstones.ts';
+import { chooseCompaction, compactSegments } from './compaction.ts';
+import { mergeColumns } from './merge.ts';
 import { writeFileAtomic } from './files.ts';
 
 export interface WriteResult {
@@ -339,6 +341,8 @@ export class StorageEngine {
   }
 
   private checkColumn(key: string, measurement: string, name: string, column: Column, claimed: Map<string, FieldType>): RustsError | undefined {
+    if (measurement === '') return new InvalidPointError(key, 'measurement name is empty');
+    if (name === '') return new InvalidPointError(key, 'field name is empty');
     const stored = this.fieldTypes.get(measurement)?.get(name);
     // Only a field new to the engine needs the batch-wide claim (two types for it in one batch).
     const claimKey = stored === undefined ? `${measurement}\u0000${name}` : undefined;
@@ -417,9 +421,7 @@ export class StorageEngine {
       await this.wal.removeSegmentsThrough(closedWalSeq);
       this.immutable.shift();
       this.flushes++;
-      for (const partition of touched) {
-        if (partition.segments.length >= this.options.compactionMinSegments) await this.compactPartition(partition);
-      }
+      for (const partition of touched) await this.compactPartition(partition, false);
     }
   }
 
@@ -453,7 +455,10 @@ export class StorageEngine {
     const touched: Partition[] = [];
     for (const [pStart, series] of perPartition) {
       const partition = await this.ensurePartitionDir(this.partitionFor(pStart, duration));
-      const written = await writeSegment(this.fs, partition.dir, segmentFileName(seq, seq), series, this.options.maxPointsPerBlock);
+      const written = await writeSegment(this.fs, partition.dir, segmentFileName(seq, seq), series, {
+        maxPointsPerBlock: this.options.maxPointsPerBlock,
+        expectedSeries: series.length,
+      });
       partition.addSegment(await SegmentReader.open(this.fs, written.path, seq, seq, this.cache));
       touched.push(partition);
     }
@@ -490,45 +495,16 @@ export class StorageEngine {
     this.checkOpen();
     return this.enqueue(async () => {
       for (const partition of [...this.partitions.values()]) {
-        if (partition.segments.length > 1) await this.compactPartition(partition);
+        await this.compactPartition(partition, true);
       }
     });
   }
 
-  /**
-   * Merges all segments of a partition into one: duplicate timestamps keep the newest value (last
-   * write wins), tombstoned series are dropped. The output's sequence range covers its inputs, so
-   * recovery can tell which files a crashed compaction left behind.
-   */
-  private async compactPartition(partition: Partition): Promise<void> {
-    const inputs = partition.segments.slice();
-    if (inputs.length < 2) return;
-    const minSeq = Math.min(...inputs.map((s) => s.minSeq));
-    const maxSeq = Math.max(...inputs.map((s) => s.maxSeq));
-    const keys = new Set<string>();
-    for (const seg of inputs) for (const s of seg.series) keys.add(s.key);
-    const series: SeriesToWrite[] = [];
-    for (const key of [...keys].sort()) {
-      const fields = new Map<string, Column[]>();
-      let id: SeriesId | undefined;
-      for (const seg of inputs) {
-        if (this.tombstones.covers(key, seg.maxSeq)) continue;
-        const entry = seg.seriesEntry(key);
-        if (entry === undefined) continue;
-        id = entry.id;
-        for (const f of entry.fields) {
-          let parts = fields.get(f.name);
-          if (parts === undefined) fields.set(f.name, (parts = []));
-          parts.push(...(await seg.readBlocks(f, undefined)));
-        }
-      }
-      if (id === undefined) continue;
-      const merged: Array<{ name: string; column: Column }> = [];
-      for (const [name, parts] of fields) merged.push({ name, column: mergeColumns(parts, undefined) });
-      series.push({ key, id, fields: merged });
-    }
-    const written = await writeSegment(this.fs, partition.dir, segmentFileName(minSeq, maxSeq), series, this.options.maxPointsPerBlock);
-    const output = await SegmentReader.open(this.fs, written.path, minSeq, maxSeq, this.cache);
+  /** Merges segments of a partition: all of them with `all`, else what the size-tiered policy picks. */
+  private async compactPartition(partition: Partition, all: boolean): Promise<void> {
+    const inputs = all ? partition.segments.slice() : chooseCompaction(partition.segments, this.options.compactionMinSegments);
+    if (inputs === undefined || inputs.length < 2) return;
+    const output = await compactSegments(this.fs, partition.dir, inputs, this.tombstones, this.cache, this.options.maxPointsPerBlock);
     partition.segments = partition.segments.filter((s) => !inputs.includes(s));
     partition.addSegment(output);
     for (const seg of inputs) {
@@ -730,47 +706,6 @@ export class StorageEngine {
   private checkOpen(): void {
     if (this.closed) throw new EngineClosedError();
   }
-}
-
-/** Concatenates parts given oldest first, keeps the newest of equal timestamps, clips to `range`. */
-function mergeColumns(parts: readonly Column[], range: SplitTimeRange | undefined): Column {
-  let merged: Column;
-  if (parts.length === 1) {
-    merged = parts[0]!;
-  } else {
-    merged = new Column(parts[0]!.type, parts.reduce((n, p) => n + p.length, 0));
-    for (const p of parts) merged.pushRange(p);
-  }
-  merged = merged.sortedUnique();
-  if (range === undefined) return merged;
-  const from = lowerBound(merged, range.minMs, range.minSub);
-  const to = upperBound(merged, range.maxMs, range.maxSub);
-  if (from === 0 && to === merged.length) return merged;
-  return merged.slice(from, to);
-}
-
-/** First index whose timestamp is >= (ms, sub). */
-function lowerBound(c: Column, ms: number, sub: number): number {
-  let lo = 0;
-  let hi = c.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (c.ms[mid]! < ms || (c.ms[mid] === ms && c.sub[mid]! < sub)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index whose timestamp is > (ms, sub). */
-function upperBound(c: Column, ms: number, sub: number): number {
-  let lo = 0;
-  let hi = c.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (c.ms[mid]! < ms || (c.ms[mid] === ms && c.sub[mid]! <= sub)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 async function loadIndex(fs: Fs, path: string, logger: Logger): Promise<SeriesIndex> {

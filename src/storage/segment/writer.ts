@@ -2,8 +2,8 @@ import { crc32c } from '@node-rs/crc32';
 import type { Column, SeriesId } from '../../core/index.ts';
 import { encodeBlock } from '../../codec/index.ts';
 import { BloomFilter } from '../../index/index.ts';
-import type { Fs } from '../fs/index.ts';
-import { encodeFooter, encodeHeader, encodeTrailer, HEADER_BYTES, type BlockRef, type FieldEntry, type SeriesEntry } from './format.ts';
+import type { Fs, FsFile } from '../fs/index.ts';
+import { encodeFooter, encodeHeader, encodeTrailer, type BlockRef, type FieldEntry, type SeriesEntry } from './format.ts';
 
 /** A series to write: its fields' columns must be sorted by time without duplicates. */
 export interface SeriesToWrite {
@@ -18,74 +18,107 @@ export interface WrittenSegment {
   readonly points: number;
 }
 
+// Encoded blocks are gathered into writes of about this size: few syscalls, bounded memory.
+const WRITE_CHUNK_BYTES = 4 * 1024 * 1024;
 // Work is done in slices so that encoding a large flush never holds the event loop for long.
 const YIELD_EVERY_POINTS = 200_000;
 
 /**
- * Writes a segment (docs/format/segment.md) the crash-safe way: into `<path>.tmp`, fsync, rename
- * to `path`, fsync the directory. A crash at any moment leaves either no segment or a whole one.
- * `series` must be sorted by key.
+ * Writes a segment (docs/format/segment.md) the crash-safe way: into `<name>.tmp`, fsync, rename
+ * to `name`, fsync the directory. A crash at any moment leaves either no segment or a whole one.
+ * `series` must come sorted by key; it is consumed as it is written (compaction streams a
+ * partition through here one series at a time), so only the footer is held in memory.
+ * `expectedSeries` sizes the bloom filter.
  */
 export async function writeSegment(
   fs: Fs,
   dir: string,
   fileName: string,
-  series: readonly SeriesToWrite[],
-  maxPointsPerBlock: number,
+  series: Iterable<SeriesToWrite> | AsyncIterable<SeriesToWrite>,
+  options: { readonly maxPointsPerBlock: number; readonly expectedSeries: number },
 ): Promise<WrittenSegment> {
-  const chunks: Uint8Array[] = [encodeHeader()];
-  let offset = HEADER_BYTES;
-  let points = 0;
-  let sinceYield = 0;
-  const entries: SeriesEntry[] = [];
-  const bloom = BloomFilter.forCount(Math.max(series.length, 1));
-  for (const s of series) {
-    bloom.add(s.id);
-    const fields: FieldEntry[] = [];
-    for (const { name, column } of s.fields) {
-      if (column.length === 0) continue;
-      const blocks: BlockRef[] = [];
-      for (let start = 0; start < column.length; start += maxPointsPerBlock) {
-        const end = Math.min(start + maxPointsPerBlock, column.length);
-        const block = encodeBlock(column, start, end);
-        blocks.push({
-          offset,
-          length: block.length,
-          count: end - start,
-          minMs: column.ms[start]!,
-          minSub: column.sub[start]!,
-          maxMs: column.ms[end - 1]!,
-          maxSub: column.sub[end - 1]!,
-          crc: crc32c(Buffer.from(block.buffer, block.byteOffset, block.length)),
-        });
-        chunks.push(block);
-        offset += block.length;
-      }
-      fields.push({ name, type: column.type, blocks });
-      points += column.length;
-      sinceYield += column.length;
-    }
-    if (fields.length > 0) entries.push({ key: s.key, id: s.id, fields });
-    if (sinceYield >= YIELD_EVERY_POINTS) {
-      sinceYield = 0;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
-  const footer = encodeFooter({ series: entries, bloom: bloom.serialize() });
-  chunks.push(footer, encodeTrailer(offset, footer));
-
   const path = `${dir}/${fileName}`;
   const tmp = `${path}.tmp`;
   const file = await fs.open(tmp, { write: true, create: true, truncate: true });
-  let bytes = 0;
   try {
-    await file.write(Buffer.concat(chunks), 0);
-    for (const c of chunks) bytes += c.length;
+    const out = new ChunkedFileWriter(file);
+    await out.add(encodeHeader());
+    let points = 0;
+    let sinceYield = 0;
+    const entries: SeriesEntry[] = [];
+    const bloom = BloomFilter.forCount(Math.max(options.expectedSeries, 1));
+    for await (const s of series) {
+      const fields: FieldEntry[] = [];
+      for (const { name, column } of s.fields) {
+        if (column.length === 0) continue;
+        const blocks: BlockRef[] = [];
+        for (let start = 0; start < column.length; start += options.maxPointsPerBlock) {
+          const end = Math.min(start + options.maxPointsPerBlock, column.length);
+          const block = encodeBlock(column, start, end);
+          blocks.push({
+            offset: out.offset,
+            length: block.length,
+            count: end - start,
+            minMs: column.ms[start]!,
+            minSub: column.sub[start]!,
+            maxMs: column.ms[end - 1]!,
+            maxSub: column.sub[end - 1]!,
+            crc: crc32c(Buffer.from(block.buffer, block.byteOffset, block.length)),
+          });
+          await out.add(block);
+        }
+        fields.push({ name, type: column.type, blocks });
+        points += column.length;
+        sinceYield += column.length;
+      }
+      if (fields.length === 0) continue;
+      entries.push({ key: s.key, id: s.id, fields });
+      bloom.add(s.id);
+      if (sinceYield >= YIELD_EVERY_POINTS) {
+        sinceYield = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    const footer = encodeFooter({ series: entries, bloom: bloom.serialize() });
+    const footerOffset = out.offset;
+    await out.add(footer);
+    await out.add(encodeTrailer(footerOffset, footer));
+    await out.flush();
     await file.sync();
-  } finally {
     await file.close();
+    await fs.rename(tmp, path);
+    await fs.syncDir(dir);
+    return { path, bytes: out.offset, points };
+  } catch (err) {
+    await file.close().catch(() => {});
+    await fs.unlink(tmp).catch(() => {});
+    throw err;
   }
-  await fs.rename(tmp, path);
-  await fs.syncDir(dir);
-  return { path, bytes, points };
+}
+
+/** Appends byte arrays to a file through a buffer of about WRITE_CHUNK_BYTES. */
+class ChunkedFileWriter {
+  /** Bytes added so far: where the next one lands in the file. */
+  offset = 0;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private written = 0;
+
+  constructor(private readonly file: FsFile) {}
+
+  async add(bytes: Uint8Array): Promise<void> {
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    this.offset += bytes.length;
+    if (this.pendingBytes >= WRITE_CHUNK_BYTES) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const chunk = Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.file.write(chunk, this.written);
+    this.written += chunk.length;
+  }
 }
