@@ -342,6 +342,25 @@ describe('StorageEngine', () => {
     await reopened.close();
   });
 
+  for (const [trigger, options] of [
+    ['age', { memtableMaxAgeMs: 50 }],
+    ['size', { memtableMaxBytes: 1000 }],
+  ] as const) {
+    it(`flushes the MemTable when it reaches its ${trigger} limit`, async () => {
+      const engine = await open(new MemFs(), options);
+      const points: Point[] = [];
+      for (let i = 0; i < 100; i++) points.push(point('a', T0 + BigInt(i), { v: floatValue(i) }));
+      await engine.writePoints(points);
+      const deadline = Date.now() + 5000;
+      while ((await engine.stats()).flushes === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const stats = await engine.stats();
+      assert.equal(stats.flushes, 1);
+      assert.equal(stats.memtablePoints, 0);
+      assert.equal(stats.perPartition[0]!.points, 100);
+      await engine.close();
+    });
+  }
+
   it('refuses writes after close with a typed error', async () => {
     const engine = await open(new MemFs());
     await engine.close();

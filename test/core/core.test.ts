@@ -1,0 +1,97 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import {
+  Column,
+  FieldType,
+  MAX_TIMESTAMP,
+  MIN_TIMESTAMP,
+  canonicalSeriesKey,
+  joinTimestamp,
+  parseSeriesKey,
+  sortTags,
+  timestampMillis,
+  timestampSubMillis,
+} from '../../src/core/index.ts';
+
+describe('split timestamps', () => {
+  const f = (ns: bigint, ms: number, sub: number): void => {
+    assert.equal(timestampMillis(ns), ms, `ms of ${ns}`);
+    assert.equal(timestampSubMillis(ns), sub, `sub of ${ns}`);
+    assert.equal(joinTimestamp(ms, sub), ns, `join of ${ms}, ${sub}`);
+  };
+  it('splits by floor division, before and after 1970', () => {
+    f(0n, 0, 0);
+    f(1n, 0, 1);
+    f(-1n, -1, 999_999);
+    f(1_764_028_800_123_456_789n, 1_764_028_800_123, 456_789);
+    f(-1_000_000n, -1, 0);
+    f(MAX_TIMESTAMP, 9_223_372_036_854, 775_806);
+    f(MIN_TIMESTAMP, -9_223_372_036_855, 224_194);
+  });
+  it('round-trips every representable timestamp exactly', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: MIN_TIMESTAMP, max: MAX_TIMESTAMP }), (ns) => {
+        const sub = timestampSubMillis(ns);
+        return sub >= 0 && sub < 1_000_000 && joinTimestamp(timestampMillis(ns), sub) === ns;
+      }),
+    );
+  });
+});
+
+describe('canonicalSeriesKey(measurement, tags)', () => {
+  const f = (measurement: string, tags: Array<[string, string]>, want: string): void => {
+    const sorted = sortTags(tags.map(([key, value]) => ({ key, value })));
+    assert.equal(canonicalSeriesKey(measurement, sorted), want, `for ${measurement} ${JSON.stringify(tags)}`);
+  };
+  it('sorts tags, escapes specials and drops empty values', () => {
+    f('cpu', [], 'cpu');
+    f('cpu', [['host', 'a'], ['dc', 'x']], 'cpu,dc=x,host=a');
+    f('c p,u', [['k=1', 'v,2'], ['e', '']], 'c\\ p\\,u,k\\=1=v\\,2');
+    f('back\\slash', [['a', 'x\\']], 'back\\\\slash,a=x\\\\');
+  });
+  it('refuses duplicate tag keys', () => {
+    assert.throws(() => sortTags([{ key: 'a', value: '1' }, { key: 'a', value: '2' }]), /duplicate tag key "a"/);
+  });
+  it('is injective: parsing gives back the measurement and the non-empty tags', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', ' ', ',', '=', '\\', 'é', '"'), maxLength: 6 });
+    fc.assert(
+      fc.property(text, fc.uniqueArray(fc.tuple(text, text), { selector: ([k]) => k, maxLength: 4 }), (measurement, pairs) => {
+        const tags = sortTags(pairs.map(([key, value]) => ({ key, value }))).filter((t) => t.value !== '');
+        const parsed = parseSeriesKey(canonicalSeriesKey(measurement, tags));
+        assert.equal(parsed.measurement, measurement);
+        assert.deepEqual(parsed.tags, tags);
+      }),
+    );
+  });
+});
+
+describe('Column.sortedUnique()', () => {
+  it('sorts by time and keeps the last pushed of equal timestamps', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: -5, max: 5 }), fc.integer({ min: 0, max: 2 }), fc.double()), { maxLength: 40 }), (points) => {
+        const column = new Column(FieldType.Float);
+        for (const [ms, sub, v] of points) column.pushFloat(ms, sub, v);
+        const want = new Map<string, [number, number, number]>();
+        for (const [ms, sub, v] of points) want.set(`${ms}/${sub}`, [ms, sub, v]);
+        const expected = [...want.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        const got = column.sortedUnique();
+        const actual: Array<[number, number, number]> = [];
+        for (let i = 0; i < got.length; i++) actual.push([got.ms[i]!, got.sub[i]!, (got.values as Float64Array)[i]!]);
+        assert.deepEqual(actual, expected);
+      }),
+    );
+  });
+  it('copies small and large ranges alike, for every type', () => {
+    for (const n of [1, 5, 16, 17, 100]) {
+      const src = new Column(FieldType.String);
+      for (let i = 0; i < n; i++) src.pushString(i, 0, `s${i}`);
+      const dst = new Column(FieldType.String, 2);
+      dst.pushString(-1, 0, 'first');
+      dst.pushRange(src, 0, n);
+      assert.equal(dst.length, n + 1);
+      assert.equal((dst.values as string[])[n], `s${n - 1}`);
+      assert.equal(dst.ms[n], n - 1);
+    }
+  });
+});
