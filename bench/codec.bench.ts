@@ -7,7 +7,7 @@
  *
  * Prints figures; asserts nothing.
  */
-import type { Column } from '../src/core/index.ts';
+import { ByteWriter, type Column } from '../src/core/index.ts';
 import {
   Compression,
   COMPRESSION_NAMES,
@@ -19,18 +19,15 @@ import {
   VALUE_ENCODING_NAMES,
   ValueEncoding,
 } from '../src/codec/index.ts';
-import { ByteWriter } from '../src/codec/bytes.ts';
 import { compressInto } from '../src/codec/compress.ts';
-import { encodeConstFloat, encodeDecimal, encodeGorilla, halves, isConstFloat } from '../src/codec/floats.ts';
+import { encodeConst64, isConst64 } from '../src/codec/const64.ts';
+import { encodeDecimal, encodeGorilla, halves } from '../src/codec/floats.ts';
 import { encodeMillis, isConstInterval } from '../src/codec/timestamps.ts';
 import { devopsDataset } from './lib/devops.ts';
+import { best, fixed, median, numberArg, timeRuns } from './lib/stats.ts';
 
-function arg(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
-}
-const BLOCK = arg('block', 4320);
-const RUNS = arg('runs', 7);
+const BLOCK = numberArg('block', 4320);
+const RUNS = numberArg('runs', 7);
 const WARMUPS = 2;
 
 interface Chunk {
@@ -47,12 +44,18 @@ function chunksOf(columns: readonly Column[]): Chunk[] {
   return chunks;
 }
 
-const fmt = (x: number, digits = 3): string => x.toFixed(digits);
+/** Adds the bytes of the section in `w` as stored raw, with LZ4 and with Zstd (level 1) to `total`. */
+function addSizes(total: number[], w: ByteWriter): void {
+  const section = w.finish();
+  if (section.length === 0) return;
+  total[0]! += section.length;
+  total[1]! += compressInto(section, Compression.Lz4).length;
+  total[2]! += compressInto(section, Compression.Zstd).length;
+}
 
-/** Bytes of a section as stored raw, with LZ4 and with Zstd (level 1). */
-function sizes(section: Uint8Array): [number, number, number] {
-  if (section.length === 0) return [0, 0, 0];
-  return [section.length, compressInto(section, Compression.Lz4).length, compressInto(section, Compression.Zstd).length];
+/** An encoding's name and its bytes/sample raw, with LZ4 and with Zstd. */
+function row(name: string, total: number[], samples: number, digits: number): string {
+  return `    ${name.padEnd(12)} ${total.map((t) => fixed(t / samples, digits).padStart(8)).join(' ')}`;
 }
 
 function timestampTable(chunks: Chunk[], samples: number): void {
@@ -67,10 +70,9 @@ function timestampTable(chunks: Chunk[], samples: number): void {
       applies++;
       w.reset();
       encodeMillis(w, c.column.ms, c.start, c.end, enc);
-      const s = sizes(w.buf.subarray(0, w.pos));
-      for (let i = 0; i < 3; i++) total[i]! += s[i]!;
+      addSizes(total, w);
     }
-    console.log(`    ${TIMESTAMP_ENCODING_NAMES[enc].padEnd(12)} ${total.map((t) => fmt(t / samples, 4).padStart(8)).join(' ')}   (${applies} of ${chunks.length})`);
+    console.log(`${row(TIMESTAMP_ENCODING_NAMES[enc], total, samples, 4)}   (${applies} of ${chunks.length})`);
   }
 }
 
@@ -88,18 +90,17 @@ function valueTable(chunks: Chunk[], samples: number): void {
       let ok = true;
       if (enc === ValueEncoding.FloatDecimal) ok = encodeDecimal(w, values, c.start, c.end) >= 0;
       else if (enc === ValueEncoding.FloatConst) {
-        ok = isConstFloat(u32, c.start, c.end);
-        if (ok) encodeConstFloat(w, u32, c.start);
+        ok = isConst64(u32, c.start, c.end);
+        if (ok) encodeConst64(w, u32, c.start);
       }
       if (!ok) {
         fallbacks++;
         w.reset();
       }
       if (enc === ValueEncoding.FloatGorilla || !ok) encodeGorilla(w, u32, c.start, c.end);
-      const s = sizes(w.buf.subarray(0, w.pos));
-      for (let i = 0; i < 3; i++) total[i]! += s[i]!;
+      addSizes(total, w);
     }
-    console.log(`    ${VALUE_ENCODING_NAMES[enc].padEnd(12)} ${total.map((t) => fmt(t / samples).padStart(8)).join(' ')}   ${fallbacks} of ${chunks.length}`);
+    console.log(`${row(VALUE_ENCODING_NAMES[enc], total, samples, 3)}   ${fallbacks} of ${chunks.length}`);
   }
 }
 
@@ -117,22 +118,14 @@ function adaptive(chunks: Chunk[], samples: number): Uint8Array[] {
     count(`values=${VALUE_ENCODING_NAMES[h.valueEncoding]}`);
     count(`compression=${COMPRESSION_NAMES[h.compression]}`);
   }
-  console.log(`\n  adaptive block: ${fmt(total / samples)} bytes/sample in all (header ${fmt(header / samples, 4)}, payload ${fmt((total - header) / samples)})`);
+  console.log(`\n  adaptive block: ${fixed(total / samples, 3)} bytes/sample in all (header ${fixed(header / samples, 4)}, payload ${fixed((total - header) / samples, 3)})`);
   console.log(`  chosen: ${[...chosen].map(([k, v]) => `${k} x${v}`).join(', ')}`);
   return blocks;
 }
 
 function time(label: string, samples: number, run: () => void): void {
-  for (let i = 0; i < WARMUPS; i++) run();
-  const rates: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = process.hrtime.bigint();
-    run();
-    const ns = Number(process.hrtime.bigint() - t0);
-    rates.push(samples / ns * 1e3);
-  }
-  rates.sort((a, b) => b - a);
-  console.log(`  ${label}: best ${fmt(rates[0]!, 1)} M samples/s, median ${fmt(rates[Math.floor(RUNS / 2)]!, 1)} (${RUNS} runs after ${WARMUPS} warm-ups)`);
+  const rates = timeRuns(RUNS, WARMUPS, run).map((ns) => (samples / ns) * 1e3);
+  console.log(`  ${label}: best ${fixed(best(rates), 1)} M samples/s, median ${fixed(median(rates), 1)} (${RUNS} runs after ${WARMUPS} warm-ups)`);
 }
 
 let sink = 0;

@@ -8,31 +8,17 @@
  * Run: node --max-semi-space-size=64 --import tsx bench/engine.bench.ts [--quick]
  * It prints figures and asserts nothing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { silentLogger, type WriteBatch } from '../src/core/index.ts';
 import { MEASUREMENT_NAME } from '../src/index/index.ts';
 import { StorageEngine, type EngineOptions } from '../src/storage/index.ts';
 import { devopsBatches, devopsDataset, DEVOPS_MEASUREMENT, type DevopsDataset } from './lib/devops.ts';
+import { best, grouped, latencies, median, removeDir, tempDir } from './lib/stats.ts';
 
 const quick = process.argv.includes('--quick');
 const spanMs = (quick ? 2 : 12) * 3600_000;
 
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'rusts-bench-'));
-}
-
 async function openEngine(dataDir: string, options: Partial<EngineOptions> = {}): Promise<StorageEngine> {
   return StorageEngine.open({ dataDir, ...options }, { logger: silentLogger });
-}
-
-function fmt(n: number, digits = 2): string {
-  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 async function ingest(data: DevopsDataset, batches: WriteBatch[], options: Partial<EngineOptions>, concurrency: number): Promise<{ rate: number; engine: StorageEngine; dir: string }> {
@@ -53,7 +39,7 @@ async function main(): Promise<void> {
   console.log(`devops cpu dataset: 100 hosts x 10 fields, 10 s interval, ${spanMs / 3600_000} h`);
   const data = devopsDataset({ spanMs });
   const batches = [...devopsBatches(data, 5000)];
-  console.log(`${fmt(data.samples, 0)} samples in ${batches.length} batches of 5,000 lines\n`);
+  console.log(`${grouped(data.samples, 0)} samples in ${batches.length} batches of 5,000 lines\n`);
 
   console.log('## In-process ingest of parsed batches (samples/s)');
   const modes: Array<[string, Partial<EngineOptions>]> = [
@@ -68,10 +54,9 @@ async function main(): Promise<void> {
         const { rate, engine, dir } = await ingest(data, batches, options, concurrency);
         rates.push(rate);
         await engine.close();
-        rmSync(dir, { recursive: true, force: true });
+        removeDir(dir);
       }
-      rates.sort((a, b) => b - a);
-      console.log(`${name.padEnd(16)} writers=${concurrency}  best ${fmt(rates[0]! / 1e6)} M/s  median ${fmt(percentile(rates.slice().reverse(), 50) / 1e6)} M/s`);
+      console.log(`${name.padEnd(16)} writers=${concurrency}  best ${grouped(best(rates) / 1e6)} M/s  median ${grouped(median(rates) / 1e6)} M/s`);
     }
   }
 
@@ -85,7 +70,7 @@ async function main(): Promise<void> {
     await engine.compact();
     const compacted = await engine.stats();
     const label = decimals === null ? 'full-precision floats' : '2-decimal floats     ';
-    console.log(`${label}  after flush ${fmt(flushed.bytesOnDisk / set.samples, 3)} B/sample (${flushed.perPartition.reduce((n, p) => n + p.segments, 0)} segments)  after compaction ${fmt(compacted.bytesOnDisk / set.samples, 3)} B/sample (${compacted.partitions} partitions, ${fmt(compacted.bytesOnDisk / 1024 / 1024)} MiB)`);
+    console.log(`${label}  after flush ${grouped(flushed.bytesOnDisk / set.samples, 3)} B/sample (${flushed.perPartition.reduce((n, p) => n + p.segments, 0)} segments)  after compaction ${grouped(compacted.bytesOnDisk / set.samples, 3)} B/sample (${compacted.partitions} partitions, ${grouped(compacted.bytesOnDisk / 1024 / 1024)} MiB)`);
 
     if (decimals === 2) {
       console.log('\n## Read path: select every series, all fields, whole range (samples/s)');
@@ -98,11 +83,10 @@ async function main(): Promise<void> {
         }
         rates.push(samples / ((performance.now() - start) / 1000));
       }
-      rates.sort((a, b) => b - a);
-      console.log(`scan (block cache warm after trial 1)  best ${fmt(rates[0]! / 1e6)} M/s  median ${fmt(rates[Math.floor(rates.length / 2)]! / 1e6)} M/s\n`);
+      console.log(`scan (block cache warm after trial 1)  best ${grouped(best(rates) / 1e6)} M/s  median ${grouped(median(rates) / 1e6)} M/s\n`);
     }
     await engine.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   }
 
   console.log('\n## Durable acknowledgement latency (every-write, 100-line batches = 1,000 samples)');
@@ -114,7 +98,7 @@ async function main(): Promise<void> {
   for (const concurrency of [1, 4]) {
     const dir = tempDir();
     const engine = await openEngine(dir, { walDurability: { mode: 'every-write' } });
-    const latencies: number[] = [];
+    const ms: number[] = [];
     const small = devopsBatches(smallData, 100);
     let next = 0;
     await Promise.all(
@@ -124,14 +108,13 @@ async function main(): Promise<void> {
           const batch = small.next().value!;
           const start = performance.now();
           await engine.write(batch);
-          if (i >= warmup) latencies.push(performance.now() - start);
+          if (i >= warmup) ms.push(performance.now() - start);
         }
       }),
     );
-    latencies.sort((a, b) => a - b);
-    console.log(`writers=${concurrency}  p50 ${fmt(percentile(latencies, 50))} ms  p99 ${fmt(percentile(latencies, 99))} ms  max ${fmt(latencies[latencies.length - 1]!)} ms  (${latencies.length} writes after ${warmup} warm-up)`);
+    console.log(`writers=${concurrency}  ${latencies(ms)}  (${ms.length} writes after ${warmup} warm-up)`);
     await engine.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   }
 }
 

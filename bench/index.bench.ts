@@ -3,23 +3,13 @@
 // It prints figures and asserts nothing.
 import { canonicalSeriesKey, type Tag } from '../src/core/index.ts';
 import { BloomFilter, MEASUREMENT_NAME, SeriesIndex, type Matcher } from '../src/index/index.ts';
+import { mulberry32 } from './lib/devops.ts';
+import { gc, median, perSecond } from './lib/stats.ts';
 
 interface GenSeries {
   key: string;
   measurement: string;
   tags: Tag[];
-}
-
-// mulberry32: a small seeded PRNG, so every run indexes the same series.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-south-1'];
@@ -30,7 +20,8 @@ const ENVS = ['prod', 'staging', 'dev'];
  * fixed job, region and env; a fifth of the metrics carry a `mode` tag.
  */
 function generate(n: number, seed: number): GenSeries[] {
-  const rnd = prng(seed);
+  // Seeded, so every run indexes the same series.
+  const rnd = mulberry32(seed);
   const instJob = Array.from({ length: 1000 }, () => `job_${Math.floor(rnd() * 10)}`);
   const instRegion = Array.from({ length: 1000 }, () => REGIONS[Math.floor(rnd() * REGIONS.length)]!);
   const instEnv = Array.from({ length: 1000 }, () => ENVS[Math.floor(rnd() * ENVS.length)]!);
@@ -48,14 +39,6 @@ function generate(n: number, seed: number): GenSeries[] {
   return out;
 }
 
-function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
-function fmtRate(n: number, ms: number): string {
-  return `${((n / ms) * 1000 / 1e6).toFixed(2)} M/s`;
-}
-
 function build(series: GenSeries[]): { idx: SeriesIndex; ms: number } {
   const idx = new SeriesIndex();
   const t0 = performance.now();
@@ -63,21 +46,16 @@ function build(series: GenSeries[]): { idx: SeriesIndex; ms: number } {
   return { idx, ms: performance.now() - t0 };
 }
 
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
 function benchGetOrAdd(series: GenSeries[]): SeriesIndex {
   gc();
   const { idx, ms } = build(series);
-  console.log(`getOrAdd new keys    n=${series.length}: ${ms.toFixed(0)} ms, ${fmtRate(series.length, ms)}`);
+  console.log(`getOrAdd new keys    n=${series.length}: ${ms.toFixed(0)} ms, ${perSecond(series.length, ms)}`);
   let sink = 0;
   const rounds = 5;
   const t0 = performance.now();
   for (let r = 0; r < rounds; r++) for (const s of series) sink += idx.getOrAdd(s.key, s.measurement, s.tags);
   const ms2 = performance.now() - t0;
-  console.log(`getOrAdd known keys  n=${series.length} x${rounds}: ${ms2.toFixed(0)} ms, ${fmtRate(series.length * rounds, ms2)} (sink ${sink % 10})`);
+  console.log(`getOrAdd known keys  n=${series.length} x${rounds}: ${ms2.toFixed(0)} ms, ${perSecond(series.length * rounds, ms2)} (sink ${sink % 10})`);
   return idx;
 }
 
@@ -145,7 +123,7 @@ function benchBloom(series: GenSeries[], idx: SeriesIndex): void {
   t0 = performance.now();
   for (let ref = 0; ref < n; ref++) if (b.mayContainHalves(idx.idHiOf(ref) ^ 0x5bd1e995, idx.idLoOf(ref))) fp++;
   const probe = performance.now() - t0;
-  console.log(`bloom n=${n}: ${(b.byteLength / 1e3).toFixed(0)} kB, add ${fmtRate(n, add)}, probe ${fmtRate(n, probe)}, false positives ${((fp / n) * 100).toFixed(2)}% (target 1%)`);
+  console.log(`bloom n=${n}: ${(b.byteLength / 1e3).toFixed(0)} kB, add ${perSecond(n, add)}, probe ${perSecond(n, probe)}, false positives ${((fp / n) * 100).toFixed(2)}% (target 1%)`);
 }
 
 console.log(`node ${process.version}, ${process.arch}`);

@@ -1,36 +1,19 @@
 // WAL benchmarks: durable append latency (real fdatasync through NodeFs, in a temp directory),
 // group commit, and the WriteBatch record codec. Prints figures; asserts nothing.
 // Run: node --import tsx bench/wal.bench.ts
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FieldType, WriteBatch } from '../src/core/index.ts';
 import { NodeFs } from '../src/storage/fs/index.ts';
 import { Wal, decodeWriteBatch, encodeWriteBatch } from '../src/storage/wal/index.ts';
+import { mulberry32 } from './lib/devops.ts';
+import { latencies, msPerCall, withTempDir } from './lib/stats.ts';
 
 const RECORD_BYTES = 50 * 1024;
 const SERIAL_APPENDS = 400;
 const WRITERS = 4;
 const APPENDS_PER_WRITER = 150;
-
-/** Mulberry32: a fixed seed, so every run measures the same data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function percentiles(ms: number[]): string {
-  const s = ms.slice().sort((a, b) => a - b);
-  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-  return `p50 ${at(0.5).toFixed(2)} ms  p99 ${at(0.99).toFixed(2)} ms  max ${s[s.length - 1]!.toFixed(2)} ms`;
-}
 
 function payloads(n: number, random: () => number): Uint8Array[] {
   return Array.from({ length: n }, () => Uint8Array.from({ length: RECORD_BYTES }, () => (random() * 256) | 0));
@@ -38,7 +21,7 @@ function payloads(n: number, random: () => number): Uint8Array[] {
 
 async function appendLatency(dir: string): Promise<void> {
   const fs = new NodeFs();
-  const records = payloads(64, prng(1));
+  const records = payloads(64, mulberry32(1));
 
   const serial = await Wal.open(fs, join(dir, 'serial'), { durability: { mode: 'every-write' } });
   const serialLat: number[] = [];
@@ -51,7 +34,7 @@ async function appendLatency(dir: string): Promise<void> {
   const serialSecs = (performance.now() - t0) / 1000;
   const s = serial.stats();
   await serial.close();
-  console.log(`every-write, 1 writer, ${SERIAL_APPENDS} x ${RECORD_BYTES / 1024} KB: ${percentiles(serialLat)}  ` +
+  console.log(`every-write, 1 writer, ${SERIAL_APPENDS} x ${RECORD_BYTES / 1024} KB: ${latencies(serialLat)}  ` +
     `${((s.bytes / serialSecs) / 1e6).toFixed(0)} MB/s  fsyncs/append ${(s.syncs / s.records).toFixed(2)}`);
 
   const group = await Wal.open(fs, join(dir, 'group'), { durability: { mode: 'every-write' } });
@@ -69,7 +52,7 @@ async function appendLatency(dir: string): Promise<void> {
   const groupSecs = (performance.now() - t1) / 1000;
   const g = group.stats();
   await group.close();
-  console.log(`every-write, ${WRITERS} writers, ${WRITERS * APPENDS_PER_WRITER} x ${RECORD_BYTES / 1024} KB: ${percentiles(groupLat)}  ` +
+  console.log(`every-write, ${WRITERS} writers, ${WRITERS * APPENDS_PER_WRITER} x ${RECORD_BYTES / 1024} KB: ${latencies(groupLat)}  ` +
     `${((g.bytes / groupSecs) / 1e6).toFixed(0)} MB/s  fsyncs/append ${(g.syncs / g.records).toFixed(2)}  batches ${g.batches}`);
 
   const os = await Wal.open(fs, join(dir, 'os'), { durability: { mode: 'os-default' } });
@@ -80,7 +63,7 @@ async function appendLatency(dir: string): Promise<void> {
     osLat.push(performance.now() - start);
   }
   await os.close();
-  console.log(`os-default, 1 writer, ${SERIAL_APPENDS} x ${RECORD_BYTES / 1024} KB (no fsync, for comparison): ${percentiles(osLat)}`);
+  console.log(`os-default, 1 writer, ${SERIAL_APPENDS} x ${RECORD_BYTES / 1024} KB (no fsync, for comparison): ${latencies(osLat)}`);
 }
 
 /** 100 hosts x 10 fields x 50 points, 10 s apart: an Influx-style request of 50,000 samples. */
@@ -109,18 +92,8 @@ function promBatch(random: () => number): WriteBatch {
 function codecThroughput(name: string, batch: WriteBatch): void {
   const samples = batch.sampleCount;
   const bytes = encodeWriteBatch(batch);
-  const time = (f: () => void): number => {
-    for (let i = 0; i < 5; i++) f();
-    let runs = 0;
-    const start = performance.now();
-    while (performance.now() - start < 1000) {
-      f();
-      runs++;
-    }
-    return (performance.now() - start) / runs;
-  };
-  const enc = time(() => encodeWriteBatch(batch));
-  const dec = time(() => decodeWriteBatch(bytes));
+  const enc = msPerCall(() => encodeWriteBatch(batch));
+  const dec = msPerCall(() => decodeWriteBatch(bytes));
   const mps = (ms: number): string => ((samples / ms) / 1000).toFixed(1);
   console.log(`${name}: ${samples} samples, ${(bytes.length / samples).toFixed(1)} B/sample, ${(bytes.length / 1024).toFixed(0)} KB/record  ` +
     `encode ${mps(enc)} M samples/s (${enc.toFixed(2)} ms)  decode ${mps(dec)} M samples/s (${dec.toFixed(2)} ms)`);
@@ -128,14 +101,9 @@ function codecThroughput(name: string, batch: WriteBatch): void {
 
 async function main(): Promise<void> {
   console.log(`node ${process.version}, ${process.platform}/${process.arch}, temp dir under ${tmpdir()}`);
-  const dir = await mkdtemp(join(tmpdir(), 'rusts-wal-bench-'));
-  try {
-    await appendLatency(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-  codecThroughput('WriteBatch record, devops (100 series x 10 fields x 50 points)', devopsBatch(prng(2)));
-  codecThroughput('WriteBatch record, remote-write (50,000 series x 1 point)', promBatch(prng(3)));
+  await withTempDir('rusts-wal-bench-', appendLatency);
+  codecThroughput('WriteBatch record, devops (100 series x 10 fields x 50 points)', devopsBatch(mulberry32(2)));
+  codecThroughput('WriteBatch record, remote-write (50,000 series x 1 point)', promBatch(mulberry32(3)));
 }
 
 await main();

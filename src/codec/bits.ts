@@ -1,4 +1,5 @@
-import { corrupt, type ByteWriter } from './bytes.ts';
+import type { ByteWriter } from '../core/index.ts';
+import { corrupt } from './errors.ts';
 
 /**
  * Writes a bit stream, most significant bit first, into a ByteWriter. Up to 32 pending bits

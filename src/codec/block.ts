@@ -1,6 +1,6 @@
-import { Column, FieldType, isFieldType, type ColumnValues } from '../core/index.ts';
+import { allocValues, ByteReader, ByteWriter, Column, FieldType, isFieldType } from '../core/index.ts';
 import { decodeBooleans, encodeBooleans } from './booleans.ts';
-import { ByteWriter, corrupt } from './bytes.ts';
+import { corrupt, corruptAt } from './errors.ts';
 import { compressInto, decompress, zstdSize } from './compress.ts';
 import { decodeFloats, encodeFloats } from './floats.ts';
 import {
@@ -128,26 +128,23 @@ export function encodeBlock(column: Column, start = 0, end = column.length, opti
     payload = raw;
   }
 
-  const out = new Uint8Array(BLOCK_HEADER_SIZE + payload.length);
-  const view = new DataView(out.buffer);
-  out[0] = BLOCK_VERSION;
-  out[1] = column.type;
-  out[2] = tsEncoding;
-  out[3] = valueEncoding;
-  out[4] = compression;
-  out[5] = hasSub ? FLAG_SUB_MS : 0;
-  view.setUint32(6, n, true);
-  const first = n > 0 ? start : -1;
-  const last = n > 0 ? end - 1 : -1;
-  setInt64(view, 10, first >= 0 ? column.ms[first]! : 0);
-  view.setUint32(18, first >= 0 ? column.sub[first]! : 0, true);
-  setInt64(view, 22, last >= 0 ? column.ms[last]! : 0);
-  view.setUint32(30, last >= 0 ? column.sub[last]! : 0, true);
-  view.setUint32(34, tsLength, true);
-  view.setUint32(38, valuesLength, true);
-  view.setUint32(42, payload.length, true);
-  out.set(payload, BLOCK_HEADER_SIZE);
-  return out;
+  const out = new ByteWriter(BLOCK_HEADER_SIZE + payload.length);
+  out.u8(BLOCK_VERSION);
+  out.u8(column.type);
+  out.u8(tsEncoding);
+  out.u8(valueEncoding);
+  out.u8(compression);
+  out.u8(hasSub ? FLAG_SUB_MS : 0);
+  out.u32(n);
+  out.i64(n > 0 ? column.ms[start]! : 0);
+  out.u32(n > 0 ? column.sub[start]! : 0);
+  out.i64(n > 0 ? column.ms[end - 1]! : 0);
+  out.u32(n > 0 ? column.sub[end - 1]! : 0);
+  out.u32(tsLength);
+  out.u32(valuesLength);
+  out.u32(payload.length);
+  out.bytes(payload);
+  return out.finish();
 }
 
 function encodeValues(w: ByteWriter, column: Column, start: number, end: number, encoding: ValueEncoding | undefined): ValueEncoding {
@@ -164,47 +161,36 @@ function encodeValues(w: ByteWriter, column: Column, start: number, end: number,
   }
 }
 
-/** ms values are integers below 2^49 in magnitude: split into halves with float math. */
-function setInt64(view: DataView, at: number, v: number): void {
-  const hi = Math.floor(v / 2 ** 32);
-  view.setUint32(at, v - hi * 2 ** 32, true);
-  view.setInt32(at + 4, hi, true);
-}
-
-function getInt64(view: DataView, at: number): number {
-  return view.getInt32(at + 4, true) * 2 ** 32 + view.getUint32(at, true);
-}
-
 /**
  * The header of the block at the start of `bytes`, checked for consistency, without decoding
  * anything. Needs only the first BLOCK_HEADER_SIZE bytes; `blockLength` says how long the block is.
  */
 export function readBlockHeader(bytes: Uint8Array): BlockHeader {
   if (bytes.length < BLOCK_HEADER_SIZE) throw corrupt(`${bytes.length} bytes are shorter than the ${BLOCK_HEADER_SIZE}-byte header`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, BLOCK_HEADER_SIZE);
-  const version = bytes[0]!;
+  const r = new ByteReader(bytes, 0, BLOCK_HEADER_SIZE, corruptAt);
+  const version = r.u8('block version');
   if (version !== BLOCK_VERSION) throw corrupt(`unknown block version ${version}`);
-  const fieldType = bytes[1]!;
+  const fieldType = r.u8('field type');
   if (!isFieldType(fieldType)) throw corrupt(`unknown field type ${fieldType}`);
-  const timestampEncoding = bytes[2]!;
+  const timestampEncoding = r.u8('timestamp encoding');
   if (timestampEncoding < TimestampEncoding.Const || timestampEncoding > TimestampEncoding.Gorilla) {
     throw corrupt(`unknown timestamp encoding ${timestampEncoding}`);
   }
-  const valueEncoding = bytes[3]! as ValueEncoding;
+  const valueEncoding = r.u8('value encoding') as ValueEncoding;
   if (!VALUE_ENCODINGS[fieldType].includes(valueEncoding)) {
     throw corrupt(`value encoding ${valueEncoding} is not one of field type ${fieldType}`);
   }
-  const compression = bytes[4]!;
+  const compression = r.u8('compression');
   if (compression > Compression.Zstd) throw corrupt(`unknown compression ${compression}`);
-  const flags = bytes[5]!;
+  const flags = r.u8('flags');
   if ((flags & ~FLAG_SUB_MS) !== 0) throw corrupt(`unknown flags 0x${flags.toString(16)}`);
   const hasSubMs = (flags & FLAG_SUB_MS) !== 0;
-  const count = view.getUint32(6, true);
+  const count = r.u32('point count');
   if (count > MAX_BLOCK_POINTS) throw corrupt(`${count} points exceed the maximum of ${MAX_BLOCK_POINTS}`);
-  const minMs = getInt64(view, 10);
-  const minSub = view.getUint32(18, true);
-  const maxMs = getInt64(view, 22);
-  const maxSub = view.getUint32(30, true);
+  const minMs = r.i64('min timestamp');
+  const minSub = r.u32('min timestamp sub-millisecond');
+  const maxMs = r.i64('max timestamp');
+  const maxSub = r.u32('max timestamp sub-millisecond');
   if (Math.abs(minMs) > MAX_ABS_MS || Math.abs(maxMs) > MAX_ABS_MS || minSub > 999_999 || maxSub > 999_999) {
     throw corrupt('header timestamps out of range');
   }
@@ -213,9 +199,9 @@ export function readBlockHeader(bytes: Uint8Array): BlockHeader {
   if (count === 0 ? minMs !== 0 || maxMs !== 0 || hasSubMs : count === 1 ? order !== 0 : order <= 0) {
     throw corrupt(`header min and max timestamps do not fit ${count} points`);
   }
-  const timestampsLength = view.getUint32(34, true);
-  const valuesLength = view.getUint32(38, true);
-  const storedLength = view.getUint32(42, true);
+  const timestampsLength = r.u32('timestamp section length');
+  const valuesLength = r.u32('value section length');
+  const storedLength = r.u32('payload length');
   const rawLength = timestampsLength + valuesLength;
   const maxRaw = fieldType === FieldType.String ? MAX_BLOCK_PAYLOAD : count * MAX_FIXED_BYTES_PER_POINT + 16;
   if (rawLength > maxRaw) throw corrupt(`sections of ${rawLength} bytes for ${count} points`);
@@ -239,21 +225,6 @@ export function readBlockHeader(bytes: Uint8Array): BlockHeader {
     storedLength,
     blockLength: BLOCK_HEADER_SIZE + storedLength,
   };
-}
-
-function allocValues(type: FieldType, n: number): ColumnValues {
-  switch (type) {
-    case FieldType.Float:
-      return new Float64Array(n);
-    case FieldType.Integer:
-      return new BigInt64Array(n);
-    case FieldType.Unsigned:
-      return new BigUint64Array(n);
-    case FieldType.String:
-      return new Array<string>(n);
-    case FieldType.Boolean:
-      return new Uint8Array(n);
-  }
 }
 
 /** Decodes a whole block (exactly `blockLength` bytes, or more: the rest is ignored) into a new Column. */

@@ -1,4 +1,5 @@
-import { corrupt, type ByteWriter } from './bytes.ts';
+import type { ByteWriter } from '../core/index.ts';
+import { corrupt } from './errors.ts';
 import { ValueEncoding } from './format.ts';
 
 /** Boolean value codecs (docs/format/block.md, "Value section"): bit-packed, or Const. */
@@ -21,7 +22,7 @@ export function encodeBooleans(w: ByteWriter, values: Uint8Array, start: number,
         if ((values[i] !== 0) !== (values[start] !== 0)) throw new Error('BUG: const boolean encoding for values that differ');
       }
       if (n === 0) throw new Error('BUG: const boolean encoding for no values');
-      w.byte(values[start] !== 0 ? 1 : 0);
+      w.u8(values[start] !== 0 ? 1 : 0);
       break;
     case ValueEncoding.BoolBits: {
       const bytes = (n + 7) >>> 3;

@@ -1,7 +1,7 @@
 // A native CommonJS addon: Node exposes it only as the default export.
 import zstd from 'zstd-napi/binding.js';
 import { compressSync as lz4Compress, uncompressSync as lz4Uncompress } from 'lz4-napi';
-import { corrupt } from './bytes.ts';
+import { corrupt } from './errors.ts';
 import { Compression } from './format.ts';
 
 /**

@@ -1,5 +1,7 @@
 import { BitReader, BitWriter } from './bits.ts';
-import { ByteReader, corrupt, putUvarint, zigzag, type ByteWriter } from './bytes.ts';
+import { ByteReader, putUvarint, zigzag, type ByteWriter } from '../core/index.ts';
+import { decodeConst64, encodeConst64, isConst64 } from './const64.ts';
+import { corrupt, corruptAt } from './errors.ts';
 import { ValueEncoding } from './format.ts';
 
 /**
@@ -19,18 +21,6 @@ const reader = new BitReader();
 
 export function halves(values: Float64Array): Uint32Array {
   return new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
-}
-
-/** True when every value of [start, end) has the same bits. */
-export function isConstFloat(u32: Uint32Array, start: number, end: number): boolean {
-  const lo = u32[2 * start]!;
-  const hi = u32[2 * start + 1]!;
-  for (let i = start + 1; i < end; i++) if (u32[2 * i] !== lo || u32[2 * i + 1] !== hi) return false;
-  return true;
-}
-
-export function encodeConstFloat(w: ByteWriter, u32: Uint32Array, start: number): void {
-  w.u64(u32[2 * start]!, u32[2 * start + 1]!);
 }
 
 /** The smallest e <= 15 for which `v` is exactly m / 10^e with abs(m) < 2^51, or -1. */
@@ -89,7 +79,7 @@ export function decodeDecimal(buf: Uint8Array, pos: number, end: number, n: numb
   const e = buf[pos++]!;
   if (e > MAX_EXPONENT) throw corrupt(`decimal exponent ${e} exceeds ${MAX_EXPONENT}`);
   const p = POW10[e]!;
-  const r = new ByteReader(buf, pos, end);
+  const r = new ByteReader(buf, pos, end, corruptAt);
   let m = 0;
   for (let i = 0; i < n; i++) {
     const q = r.pos;
@@ -105,7 +95,7 @@ export function decodeDecimal(buf: Uint8Array, pos: number, end: number, n: numb
         r.pos = q + 2;
       }
     } else {
-      z = r.uvarint();
+      z = r.uvarint('decimal mantissa delta');
     }
     // z & 1 is right for any z < 2^53: ToInt32 keeps the low bits.
     m += z & 1 ? -(z + 1) / 2 : z / 2;
@@ -240,8 +230,8 @@ export function encodeFloats(
   const n = end - start;
   if (encoding === undefined) {
     if (n === 0) return ValueEncoding.FloatGorilla;
-    if (isConstFloat(u32, start, end)) {
-      encodeConstFloat(w, u32, start);
+    if (isConst64(u32, start, end)) {
+      encodeConst64(w, u32, start);
       return ValueEncoding.FloatConst;
     }
     const at = w.pos;
@@ -261,8 +251,8 @@ export function encodeFloats(
   }
   switch (encoding) {
     case ValueEncoding.FloatConst:
-      if (n === 0 || !isConstFloat(u32, start, end)) throw new Error('BUG: const float encoding for values that differ');
-      encodeConstFloat(w, u32, start);
+      if (n === 0 || !isConst64(u32, start, end)) throw new Error('BUG: const float encoding for values that differ');
+      encodeConst64(w, u32, start);
       break;
     case ValueEncoding.FloatDecimal:
       if (encodeDecimal(w, values, start, end) < 0) throw new Error('BUG: decimal encoding for values that are not decimal');
@@ -282,17 +272,8 @@ export function decodeFloats(buf: Uint8Array, pos: number, end: number, encoding
       return decodeGorilla(buf, pos, end, n, out);
     case ValueEncoding.FloatDecimal:
       return decodeDecimal(buf, pos, end, n, out);
-    case ValueEncoding.FloatConst: {
-      const r = new ByteReader(buf, pos, end);
-      const lo = r.u32();
-      const hi = r.u32();
-      const u32 = halves(out);
-      for (let i = 0; i < n; i++) {
-        u32[2 * i] = lo;
-        u32[2 * i + 1] = hi;
-      }
-      return r.pos;
-    }
+    case ValueEncoding.FloatConst:
+      return decodeConst64(buf, pos, end, n, halves(out));
     default:
       throw corrupt(`value encoding ${encoding} is not for floats`);
   }

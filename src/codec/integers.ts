@@ -1,4 +1,6 @@
-import { ByteReader, corrupt, type ByteWriter } from './bytes.ts';
+import type { ByteWriter } from '../core/index.ts';
+import { decodeConst64, encodeConst64, isConst64 } from './const64.ts';
+import { corrupt } from './errors.ts';
 import { ValueEncoding } from './format.ts';
 
 /**
@@ -13,13 +15,6 @@ export type Int64Values = BigInt64Array | BigUint64Array;
 
 export function int32Halves(values: Int64Values): Int32Array {
   return new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-}
-
-export function isConstInt(v: Int32Array, start: number, end: number): boolean {
-  const lo = v[2 * start]!;
-  const hi = v[2 * start + 1]!;
-  for (let i = start + 1; i < end; i++) if (v[2 * i] !== lo || v[2 * i + 1] !== hi) return false;
-  return true;
 }
 
 /** Zigzag of the wrapping delta from the previous value, as a uvarint of up to 10 bytes. */
@@ -98,12 +93,12 @@ export function decodeIntDelta(buf: Uint8Array, pos: number, end: number, n: num
 export function encodeInts(w: ByteWriter, values: Int64Values, start: number, end: number, encoding?: ValueEncoding): ValueEncoding {
   const v = int32Halves(values);
   if (encoding === undefined) {
-    encoding = end - start > 1 && isConstInt(v, start, end) ? ValueEncoding.IntConst : ValueEncoding.IntDelta;
+    encoding = end - start > 1 && isConst64(v, start, end) ? ValueEncoding.IntConst : ValueEncoding.IntDelta;
   }
   switch (encoding) {
     case ValueEncoding.IntConst:
-      if (end <= start || !isConstInt(v, start, end)) throw new Error('BUG: const integer encoding for values that differ');
-      w.u64(v[2 * start]!, v[2 * start + 1]!);
+      if (end <= start || !isConst64(v, start, end)) throw new Error('BUG: const integer encoding for values that differ');
+      encodeConst64(w, v, start);
       break;
     case ValueEncoding.IntDelta:
       encodeIntDelta(w, v, start, end);
@@ -119,16 +114,8 @@ export function decodeInts(buf: Uint8Array, pos: number, end: number, encoding: 
   switch (encoding) {
     case ValueEncoding.IntDelta:
       return decodeIntDelta(buf, pos, end, n, v);
-    case ValueEncoding.IntConst: {
-      const r = new ByteReader(buf, pos, end);
-      const lo = r.u32() | 0;
-      const hi = r.u32() | 0;
-      for (let i = 0; i < n; i++) {
-        v[2 * i] = lo;
-        v[2 * i + 1] = hi;
-      }
-      return r.pos;
-    }
+    case ValueEncoding.IntConst:
+      return decodeConst64(buf, pos, end, n, v);
     default:
       throw corrupt(`value encoding ${encoding} is not for integers`);
   }

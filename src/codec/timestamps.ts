@@ -1,5 +1,6 @@
 import { BitReader, BitWriter } from './bits.ts';
-import { ByteReader, corrupt, putUvarint, unzigzag, zigzag, type ByteWriter } from './bytes.ts';
+import { ByteReader, putUvarint, zigzag, type ByteWriter } from '../core/index.ts';
+import { corrupt, corruptAt } from './errors.ts';
 import { TimestampEncoding } from './format.ts';
 
 /**
@@ -154,7 +155,7 @@ export function decodeMillis(
 function decodeDodVarint(buf: Uint8Array, pos: number, end: number, n: number, first: number, out: Float64Array): number {
   let t = first;
   let delta = 0;
-  const r = new ByteReader(buf, pos, end);
+  const r = new ByteReader(buf, pos, end, corruptAt);
   for (let i = 1; i < n; i++) {
     // Inline single-byte case: regular timestamps are almost all zero delta-of-deltas.
     const p = r.pos;
@@ -163,7 +164,7 @@ function decodeDodVarint(buf: Uint8Array, pos: number, end: number, n: number, f
       r.pos = p + 1;
       delta += z & 1 ? -(z + 1) / 2 : z / 2;
     } else {
-      delta += unzigzag(r.uvarint());
+      delta += r.varint('delta-of-delta');
     }
     t += delta;
     if (t > MAX_ABS_MS || t < -MAX_ABS_MS) throw corrupt(`timestamp ${t} ms out of range`);
@@ -205,7 +206,7 @@ export function encodeSubs(w: ByteWriter, sub: Int32Array, start: number, end: n
 }
 
 export function decodeSubs(buf: Uint8Array, pos: number, end: number, n: number, out: Int32Array): number {
-  const r = new ByteReader(buf, pos, end);
+  const r = new ByteReader(buf, pos, end, corruptAt);
   for (let i = 0; i < n; i++) out[i] = r.uvarintMax(999_999, 'sub-millisecond');
   return r.pos;
 }

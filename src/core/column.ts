@@ -6,7 +6,8 @@ const SMALL_COPY = 16;
 
 export type ColumnValues = Float64Array | BigInt64Array | BigUint64Array | Uint8Array | string[];
 
-function allocValues(type: FieldType, capacity: number): ColumnValues {
+/** An array of `capacity` values of a field type: the `values` of a Column of that type. */
+export function allocValues(type: FieldType, capacity: number): ColumnValues {
   switch (type) {
     case FieldType.Float:
       return new Float64Array(capacity);

@@ -2,6 +2,23 @@ export * from './time.ts';
 export * from './field.ts';
 export * from './series.ts';
 export * from './errors.ts';
-export { Column, type ColumnValues } from './column.ts';
+export { Column, allocValues, type ColumnValues } from './column.ts';
 export { WriteBatch, BatchSeries, batchOf, type BatchField, type Field, type Point } from './batch.ts';
 export { consoleLogger, silentLogger, type Logger } from './log.ts';
+export {
+  ByteReader,
+  ByteWriter,
+  allocBytes,
+  corruptionIn,
+  decodeErrorAt,
+  getRawArray,
+  getU32,
+  putRawArray,
+  putU16,
+  putU32,
+  putUvarint,
+  unzigzag,
+  zigzag,
+  type RawArray,
+  type ReadErrorFactory,
+} from './bytes.ts';

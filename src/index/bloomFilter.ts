@@ -1,5 +1,4 @@
-import type { SeriesId } from '../core/index.ts';
-import { ByteReader, ByteWriter } from './bytes.ts';
+import { ByteReader, ByteWriter, corruptionIn, type SeriesId } from '../core/index.ts';
 
 // Format constants (docs/format/index.md): never renumbered.
 const MAGIC = 0x4d4c4252; // "RBLM" read as a little-endian u32
@@ -95,7 +94,7 @@ export class BloomFilter {
 
   /** Decodes `serialize()` output (copying it); damage throws a `CorruptionError` naming `file`. */
   static deserialize(bytes: Uint8Array, file = 'bloom filter'): BloomFilter {
-    const r = new ByteReader(bytes, file);
+    const r = new ByteReader(bytes, 0, bytes.length, corruptionIn(file));
     if (r.u32('bloom filter magic') !== MAGIC) r.fail('not a bloom filter: bad magic', 0);
     const version = r.u8('bloom filter version');
     if (version !== VERSION) r.fail(`unsupported bloom filter version ${version}`, 4);
@@ -106,7 +105,7 @@ export class BloomFilter {
     if (m < MIN_BITS) r.fail(`bloom filter bit count ${m} is below ${MIN_BITS}`, 8);
     const added = r.u32('bloom filter count');
     const nbytes = Math.ceil(m / 8);
-    const bits = r.slice(nbytes, 'bloom filter bits').slice();
+    const bits = r.bytes(nbytes, 'bloom filter bits').slice();
     if (r.pos !== bytes.length) r.fail(`${bytes.length - r.pos} unexpected bytes after the bloom filter bits`);
     return new BloomFilter(bits, m, k, added);
   }

@@ -107,11 +107,20 @@ function layerOf(kind: string, values: { bind?: string | undefined; dataDir?: st
   return layer;
 }
 
+/** `parse()`, with its RangeError or TypeError (a bad value) turned into a ConfigError naming `context`. */
 function orFail<T>(context: string, parse: () => T): T {
+  return prefixed(context, parse, (message) => new ConfigError(message));
+}
+
+/**
+ * `parse()`, with the message of its RangeError or TypeError (a bad value) prefixed by `context`;
+ * other errors are bugs and pass unchanged.
+ */
+function prefixed<T>(context: string, parse: () => T, wrap: (message: string) => Error): T {
   try {
     return parse();
   } catch (err) {
-    if (err instanceof RangeError || err instanceof TypeError) throw new ConfigError(`${context}: ${err.message}`);
+    if (err instanceof RangeError || err instanceof TypeError) throw wrap(`${context}: ${err.message}`);
     throw err;
   }
 }
@@ -214,13 +223,9 @@ function storageLayer(table: unknown): Partial<StorageOptions> {
   return options;
 }
 
+/** `parse()` of the value of `key`: its RangeError or TypeError names the key (orFail then adds the file). */
 function keyed<T>(key: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (err) {
-    if (err instanceof RangeError || err instanceof TypeError) throw new RangeError(`${key}: ${err.message}`);
-    throw err;
-  }
+  return prefixed(key, parse, (message) => new RangeError(message));
 }
 
 function walModeValue(value: unknown): WalDurability['mode'] {

@@ -127,6 +127,8 @@ export class StorageEngine {
   private flushes = 0;
   private compactions = 0;
   private walReplay: ReplayReport | undefined;
+  /** `refLimit/size` of the index when its snapshot was last written (refs are never reused). */
+  private savedIndexVersion = '';
 
   private constructor(options: EngineOptions, fs: Fs, logger: Logger, index: SeriesIndex, wal: Wal, tombstones: Tombstones, nextSeq: number) {
     this.options = options;
@@ -486,8 +488,15 @@ export class StorageEngine {
     return partition;
   }
 
+  /**
+   * Writes the index snapshot if series were added or removed since the last one: with a million
+   * series it is about 100 MB, too much to rewrite on every flush for nothing.
+   */
   private async saveIndex(): Promise<void> {
+    const version = `${this.index.refLimit}/${this.index.size}`;
+    if (version === this.savedIndexVersion) return;
     await writeFileAtomic(this.fs, `${this.options.dataDir}/index`, INDEX_FILE, this.index.serialize());
+    this.savedIndexVersion = version;
   }
 
   /** Merges every segment of each partition that has more than one. */

@@ -3,7 +3,7 @@
  * so the format is tested without a file system.
  */
 import { crc32c } from '@node-rs/crc32';
-import { CorruptionError, isFieldType, type FieldType, type SeriesId } from '../../core/index.ts';
+import { ByteReader, ByteWriter, CorruptionError, corruptionIn, isFieldType, type FieldType, type SeriesId } from '../../core/index.ts';
 
 export const SEGMENT_MAGIC = Buffer.from('RTSSEG\0\x01', 'latin1');
 export const SEGMENT_TRAILER_MAGIC = Buffer.from('RTSSEGND', 'latin1');
@@ -40,67 +40,50 @@ export interface Footer {
   readonly bloom: Uint8Array;
 }
 
-export function encodeHeader(): Buffer {
-  const header = Buffer.alloc(HEADER_BYTES);
-  SEGMENT_MAGIC.copy(header, 0);
-  header.writeUInt32LE(SEGMENT_VERSION, 8);
-  return header;
+export function encodeHeader(): Uint8Array {
+  const w = new ByteWriter(HEADER_BYTES);
+  w.bytes(SEGMENT_MAGIC);
+  w.u32(SEGMENT_VERSION);
+  w.u32(0);
+  return w.finish();
 }
 
-export function encodeFooter(footer: Footer): Buffer {
-  let size = 4 + 4 + footer.bloom.length;
-  const keyBytes: Buffer[] = [];
-  const nameBytes: Buffer[][] = [];
+export function encodeFooter(footer: Footer): Uint8Array {
+  const w = new ByteWriter(4096);
+  w.u32(footer.series.length);
   for (const series of footer.series) {
-    const key = Buffer.from(series.key, 'utf8');
-    keyBytes.push(key);
-    size += 4 + key.length + 8 + 2;
-    const names: Buffer[] = [];
+    w.string(series.key);
+    w.u64(series.id);
+    if (series.fields.length > 0xffff) throw new Error(`BUG: series ${series.key} has ${series.fields.length} fields, more than a segment footer holds`);
+    w.u16(series.fields.length);
     for (const field of series.fields) {
-      const name = Buffer.from(field.name, 'utf8');
-      names.push(name);
-      size += 2 + name.length + 1 + 4 + field.blocks.length * BLOCK_ENTRY_BYTES;
-    }
-    nameBytes.push(names);
-  }
-  const out = Buffer.alloc(size);
-  let p = out.writeUInt32LE(footer.series.length, 0);
-  footer.series.forEach((series, s) => {
-    const key = keyBytes[s]!;
-    p = out.writeUInt32LE(key.length, p);
-    p += key.copy(out, p);
-    p = out.writeBigUInt64LE(series.id, p);
-    p = out.writeUInt16LE(series.fields.length, p);
-    series.fields.forEach((field, f) => {
-      const name = nameBytes[s]![f]!;
-      p = out.writeUInt16LE(name.length, p);
-      p += name.copy(out, p);
-      p = out.writeUInt8(field.type, p);
-      p = out.writeUInt32LE(field.blocks.length, p);
+      w.string16(field.name);
+      w.u8(field.type);
+      w.u32(field.blocks.length);
       for (const b of field.blocks) {
-        p = out.writeBigUInt64LE(BigInt(b.offset), p);
-        p = out.writeUInt32LE(b.length, p);
-        p = out.writeUInt32LE(b.count, p);
-        p = out.writeDoubleLE(b.minMs, p);
-        p = out.writeInt32LE(b.minSub, p);
-        p = out.writeDoubleLE(b.maxMs, p);
-        p = out.writeInt32LE(b.maxSub, p);
-        p = out.writeUInt32LE(b.crc, p);
+        w.u64(b.offset);
+        w.u32(b.length);
+        w.u32(b.count);
+        w.f64(b.minMs);
+        w.i32(b.minSub);
+        w.f64(b.maxMs);
+        w.i32(b.maxSub);
+        w.u32(b.crc);
       }
-    });
-  });
-  p = out.writeUInt32LE(footer.bloom.length, p);
-  out.set(footer.bloom, p);
-  return out;
+    }
+  }
+  w.u32(footer.bloom.length);
+  w.bytes(footer.bloom);
+  return w.finish();
 }
 
-export function encodeTrailer(footerOffset: number, footer: Uint8Array): Buffer {
-  const trailer = Buffer.alloc(TRAILER_BYTES);
-  trailer.writeBigUInt64LE(BigInt(footerOffset), 0);
-  trailer.writeUInt32LE(footer.length, 8);
-  trailer.writeUInt32LE(crc32c(Buffer.from(footer.buffer, footer.byteOffset, footer.length)), 12);
-  SEGMENT_TRAILER_MAGIC.copy(trailer, 16);
-  return trailer;
+export function encodeTrailer(footerOffset: number, footer: Uint8Array): Uint8Array {
+  const w = new ByteWriter(TRAILER_BYTES);
+  w.u64(footerOffset);
+  w.u32(footer.length);
+  w.u32(crc32c(Buffer.from(footer.buffer, footer.byteOffset, footer.length)));
+  w.bytes(SEGMENT_TRAILER_MAGIC);
+  return w.finish();
 }
 
 export function decodeTrailer(file: string, fileSize: number, trailer: Buffer): { footerOffset: number; footerLength: number; crc: number } {
@@ -110,78 +93,56 @@ export function decodeTrailer(file: string, fileSize: number, trailer: Buffer): 
   if (!trailer.subarray(16).equals(SEGMENT_TRAILER_MAGIC)) {
     throw new CorruptionError(file, fileSize - TRAILER_BYTES, 'bad trailer magic');
   }
-  const footerOffset = Number(trailer.readBigUInt64LE(0));
-  const footerLength = trailer.readUInt32LE(8);
+  const r = new ByteReader(trailer, 0, TRAILER_BYTES, corruptionIn(file, fileSize - TRAILER_BYTES));
+  const footerOffset = r.u64('footer offset');
+  const footerLength = r.u32('footer length');
   if (footerOffset < HEADER_BYTES || footerOffset + footerLength !== fileSize - TRAILER_BYTES) {
-    throw new CorruptionError(file, fileSize - TRAILER_BYTES, `footer at ${footerOffset} of ${footerLength} bytes does not fit the file`);
+    r.fail(`footer at ${footerOffset} of ${footerLength} bytes does not fit the file`, 0);
   }
-  return { footerOffset, footerLength, crc: trailer.readUInt32LE(12) };
+  return { footerOffset, footerLength, crc: r.u32('footer checksum') };
 }
 
 export function checkHeader(file: string, header: Buffer): void {
   if (!header.subarray(0, 8).equals(SEGMENT_MAGIC)) throw new CorruptionError(file, 0, 'bad segment magic');
-  const version = header.readUInt32LE(8);
+  const version = new ByteReader(header, 8, HEADER_BYTES, corruptionIn(file)).u32('segment version');
   if (version !== SEGMENT_VERSION) throw new CorruptionError(file, 8, `unsupported segment version ${version}`);
 }
 
 export function decodeFooter(file: string, footerOffset: number, bytes: Buffer, crc: number): Footer {
   if (crc32c(bytes) !== crc) throw new CorruptionError(file, footerOffset, 'footer checksum mismatch');
-  let p = 0;
-  const need = (n: number): void => {
-    if (p + n > bytes.length) throw new CorruptionError(file, footerOffset + p, 'footer is truncated');
-  };
-  need(4);
-  const seriesCount = bytes.readUInt32LE(p);
-  p += 4;
+  // Typed, so that `r.fail` narrows like a throw.
+  const r: ByteReader = new ByteReader(bytes, 0, bytes.length, corruptionIn(file, footerOffset));
+  const seriesCount = r.u32('series count');
   const series: SeriesEntry[] = [];
   for (let s = 0; s < seriesCount; s++) {
-    need(4);
-    const keyLength = bytes.readUInt32LE(p);
-    p += 4;
-    need(keyLength + 10);
-    const key = bytes.toString('utf8', p, p + keyLength);
-    p += keyLength;
-    const id = bytes.readBigUInt64LE(p);
-    p += 8;
-    const fieldCount = bytes.readUInt16LE(p);
-    p += 2;
+    const key = r.string('series key');
+    const id = r.u64big('series id');
+    const fieldCount = r.u16('field count');
     const fields: FieldEntry[] = [];
     for (let f = 0; f < fieldCount; f++) {
-      need(2);
-      const nameLength = bytes.readUInt16LE(p);
-      p += 2;
-      need(nameLength + 5);
-      const name = bytes.toString('utf8', p, p + nameLength);
-      p += nameLength;
-      const type = bytes.readUInt8(p);
-      p += 1;
-      if (!isFieldType(type)) throw new CorruptionError(file, footerOffset + p - 1, `unknown field type ${type}`);
-      const blockCount = bytes.readUInt32LE(p);
-      p += 4;
-      need(blockCount * BLOCK_ENTRY_BYTES);
+      const name = r.string16('field name');
+      const type = r.u8('field type');
+      if (!isFieldType(type)) r.fail(`unknown field type ${type}`, r.pos - 1);
+      const blockCount = r.u32('block count');
+      r.need(blockCount * BLOCK_ENTRY_BYTES, `${blockCount} block entries`);
       const blocks: BlockRef[] = [];
       for (let b = 0; b < blockCount; b++) {
         blocks.push({
-          offset: Number(bytes.readBigUInt64LE(p)),
-          length: bytes.readUInt32LE(p + 8),
-          count: bytes.readUInt32LE(p + 12),
-          minMs: bytes.readDoubleLE(p + 16),
-          minSub: bytes.readInt32LE(p + 24),
-          maxMs: bytes.readDoubleLE(p + 28),
-          maxSub: bytes.readInt32LE(p + 36),
-          crc: bytes.readUInt32LE(p + 40),
+          offset: r.u64('block offset'),
+          length: r.u32('block length'),
+          count: r.u32('block point count'),
+          minMs: r.f64('block min timestamp'),
+          minSub: r.i32('block min timestamp sub-millisecond'),
+          maxMs: r.f64('block max timestamp'),
+          maxSub: r.i32('block max timestamp sub-millisecond'),
+          crc: r.u32('block checksum'),
         });
-        p += BLOCK_ENTRY_BYTES;
       }
       fields.push({ name, type, blocks });
     }
     series.push({ key, id, fields });
   }
-  need(4);
-  const bloomLength = bytes.readUInt32LE(p);
-  p += 4;
-  need(bloomLength);
-  const bloom = bytes.subarray(p, p + bloomLength);
+  const bloom = r.bytes(r.u32('bloom filter length'), 'bloom filter');
   return { series, bloom };
 }
 
