@@ -5,7 +5,7 @@ import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { floatValue, silentLogger } from '../../src/core/index.ts';
-import { StorageEngine } from '../../src/storage/index.ts';
+import { NodeFs, StorageEngine } from '../../src/storage/index.ts';
 
 const WRITER = new URL('./fixtures/crash-writer.ts', import.meta.url).pathname;
 const RUNS = 6;
@@ -97,7 +97,9 @@ describe('crash safety', () => {
         assert.equal(segments.length, 1);
         damage(join(walDir, segments[0]!));
 
-        const engine = await StorageEngine.open({ dataDir }, { logger: silentLogger });
+        // A file system object of its own stands for the next process: the abandoned writer still holds the lock here.
+        await assert.rejects(StorageEngine.open({ dataDir }, { logger: silentLogger }), { code: 'data_dir_locked' });
+        const engine = await StorageEngine.open({ dataDir }, { logger: silentLogger, fs: new NodeFs() });
         let count = 0;
         for await (const s of engine.select({ matchers: [{ name: '__name__', op: '=', value: 'm' }] })) count = s.fields[0]!.column.length;
         const replay = (await engine.stats()).walReplay!;

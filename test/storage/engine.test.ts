@@ -1,4 +1,5 @@
 import { describe, it } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import {
   FieldType,
@@ -360,6 +361,22 @@ describe('StorageEngine', () => {
       await engine.close();
     });
   }
+
+  it('locks the data directory against a second engine, and takes over a lock left by a dead process', async () => {
+    const fs = new MemFs();
+    const engine = await open(fs);
+    await assert.rejects(open(fs), { code: 'data_dir_locked', message: /in use by process \d+/ });
+    await engine.close();
+    const reopened = await open(fs);
+    await reopened.close();
+    // A process that has exited: its PID is free (or reused by an unrelated process, the rare case a lock file cannot tell).
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    const lock = await fs.open('/data/LOCK', { write: true, create: true, truncate: true });
+    await lock.write(Buffer.from(dead), 0);
+    await lock.close();
+    const afterCrash = await open(fs);
+    await afterCrash.close();
+  });
 
   it('refuses writes after close with a typed error', async () => {
     const engine = await open(new MemFs());

@@ -42,6 +42,7 @@ import { Tombstones } from './tombstones.ts';
 import { chooseCompaction, compactSegments } from './compaction.ts';
 import { mergeColumns } from './merge.ts';
 import { writeFileAtomic } from './files.ts';
+import { acquireDataDirLock, releaseDataDirLock } from './lock.ts';
 
 export interface WriteResult {
   /** Points (field values) written and durable per the WAL mode. */
@@ -88,6 +89,8 @@ export interface SeriesData {
   readonly fields: ReadonlyArray<{ readonly name: string; readonly column: Column }>;
 }
 
+// One instance, so that the data directory lock sees every engine of this process that uses it.
+const defaultFs = new NodeFs();
 const MIN_MS = timestampMillis(MIN_TIMESTAMP);
 const MAX_MS = timestampMillis(MAX_TIMESTAMP);
 const INDEX_FILE = 'series.idx';
@@ -147,14 +150,25 @@ export class StorageEngine {
    */
   static async open(options: Partial<EngineOptions> & { dataDir: string }, deps: { logger: Logger; fs?: Fs }): Promise<StorageEngine> {
     const opts: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, ...options };
-    const fs = deps.fs ?? new NodeFs();
+    const fs = deps.fs ?? defaultFs;
     const dir = opts.dataDir;
     for (const sub of ['/wal', '/partitions', '/index']) await mkdirDurable(fs, dir + sub);
+    await acquireDataDirLock(fs, dir);
+    try {
+      return await StorageEngine.openLocked(opts, fs, deps.logger);
+    } catch (err) {
+      await releaseDataDirLock(fs, dir);
+      throw err;
+    }
+  }
 
-    const index = await loadIndex(fs, `${dir}/index/${INDEX_FILE}`, deps.logger);
+  private static async openLocked(opts: EngineOptions, fs: Fs, logger: Logger): Promise<StorageEngine> {
+    const dir = opts.dataDir;
+
+    const index = await loadIndex(fs, `${dir}/index/${INDEX_FILE}`, logger);
     const tombstones = await Tombstones.load(fs, `${dir}/index`);
-    const wal = await Wal.open(fs, `${dir}/wal`, { durability: opts.walDurability, segmentBytes: opts.walSegmentBytes, logger: deps.logger });
-    const engine = new StorageEngine(opts, fs, deps.logger, index, wal, tombstones, 1);
+    const wal = await Wal.open(fs, `${dir}/wal`, { durability: opts.walDurability, segmentBytes: opts.walSegmentBytes, logger });
+    const engine = new StorageEngine(opts, fs, logger, index, wal, tombstones, 1);
     try {
       await engine.openPartitions();
       await engine.replayWal();
@@ -707,6 +721,7 @@ export class StorageEngine {
 
   private async closeFiles(): Promise<void> {
     await this.wal.close();
+    await releaseDataDirLock(this.fs, this.options.dataDir);
     for (const p of this.partitions.values()) for (const s of p.segments) await s.close();
     this.readsInFlight = 0;
     this.closeRetired();
