@@ -10,9 +10,15 @@ export class BitWriter {
   private acc = 0;
   private accBits = 0;
   private w!: ByteWriter;
+  /** A view of `w.buf` for big-endian word stores; the caller does not grow `w` while writing. */
+  private view: DataView = new DataView(new ArrayBuffer(0));
 
   begin(w: ByteWriter): void {
     this.w = w;
+    const b = w.buf;
+    if (this.view.buffer !== b.buffer || this.view.byteOffset !== b.byteOffset || this.view.byteLength !== b.byteLength) {
+      this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    }
     this.acc = 0;
     this.accBits = 0;
   }
@@ -30,13 +36,8 @@ export class BitWriter {
     // accBits === 0 implies acc === 0, so the shift by 32 (a no-op in JS) is harmless.
     const word = (this.acc << free) | (v >>> rest);
     const w = this.w;
-    const b = w.buf;
-    let p = w.pos;
-    b[p++] = word >>> 24;
-    b[p++] = word >>> 16;
-    b[p++] = word >>> 8;
-    b[p++] = word;
-    w.pos = p;
+    this.view.setInt32(w.pos, word);
+    w.pos += 4;
     this.acc = rest === 0 ? 0 : v & ((1 << rest) - 1);
     this.accBits = rest;
   }

@@ -1,4 +1,4 @@
-import { BitReader, BitWriter } from './bits.ts';
+import { BitWriter } from './bits.ts';
 import { ByteReader, putUvarint, zigzag, type ByteWriter } from '../core/index.ts';
 import { decodeConst64, encodeConst64, isConst64 } from './const64.ts';
 import { corrupt, corruptAt } from './errors.ts';
@@ -17,7 +17,6 @@ const MAX_EXPONENT = 15;
 const MAX_MANTISSA = 2 ** 51;
 
 const bits = new BitWriter();
-const reader = new BitReader();
 
 export function halves(values: Float64Array): Uint32Array {
   return new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
@@ -166,51 +165,122 @@ export function encodeGorilla(w: ByteWriter, u32: Uint32Array, start: number, en
   bits.finish();
 }
 
+/** Scratch for `loadWords`, reused across calls up to this many words (1 MiB); larger streams get their own. */
+const MAX_CACHED_WORDS = 1 << 18;
+let cachedWords = new Int32Array(2048);
+
+/**
+ * Returns `buf[pos, end)` as big-endian 32-bit words (a DataView load is one load and a byte
+ * swap), the last one zero-padded, followed by three zero words: the decoder looks up to 64 bits
+ * ahead of any position within the stream, and just past it, without going out of bounds.
+ */
+function loadWords(buf: Uint8Array, pos: number, end: number): Int32Array {
+  const length = end - pos;
+  const full = length >>> 2;
+  const need = full + 4;
+  let wd = cachedWords;
+  if (wd.length < need) {
+    wd = new Int32Array(need <= MAX_CACHED_WORDS ? Math.min(MAX_CACHED_WORDS, Math.max(need, wd.length * 2)) : need);
+    if (wd.length <= MAX_CACHED_WORDS) cachedWords = wd;
+  }
+  const dv = new DataView(buf.buffer, buf.byteOffset + pos, full * 4);
+  let k = 0;
+  // Unrolled by four: about a third faster than one word per iteration.
+  for (; k + 4 <= full; k += 4) {
+    const q = k * 4;
+    wd[k] = dv.getInt32(q);
+    wd[k + 1] = dv.getInt32(q + 4);
+    wd[k + 2] = dv.getInt32(q + 8);
+    wd[k + 3] = dv.getInt32(q + 12);
+  }
+  for (; k < full; k++) wd[k] = dv.getInt32(k * 4);
+  let p = pos + full * 4;
+  let last = 0;
+  for (let s = 24; p < end; p++, s -= 8) last |= buf[p]! << s;
+  wd[full] = last;
+  wd[full + 1] = 0;
+  wd[full + 2] = 0;
+  wd[full + 3] = 0;
+  return wd;
+}
+
+/**
+ * Decodes `n` values from the bit stream in `buf[pos, end)` and returns the byte position after
+ * the stream. The stream is read as big-endian words (see `loadWords`) at a bit position `bp`,
+ * all state in locals of this one loop: each value looks at the next 32 bits for its control
+ * bits and, unless it repeats, at the 64 bits after them, from which the XOR is one shift right
+ * by the leading zeros and a mask that clears the trailing zeros, applied to the previous
+ * value's two halves. Reading past the end throws DecodeError, as BitReader does, with the same
+ * message at the same value (test/codec/floats.test.ts checks this against the former decoder).
+ */
 export function decodeGorilla(buf: Uint8Array, pos: number, end: number, n: number, out: Float64Array): number {
   if (n === 0) return pos;
+  const limit = (end - pos) * 8;
+  if (limit < 64) throw corrupt('bit stream ends early');
+  const wd = loadWords(buf, pos, end);
   const u32 = halves(out);
-  reader.begin(buf, pos, end);
-  let hi = reader.read(32);
-  let lo = reader.read(32);
+  let hi = wd[0]!;
+  let lo = wd[1]!;
   u32[0] = lo;
   u32[1] = hi;
+  let bp = 64;
+  // The current window: leading zeros (-1: none yet), meaningful bits, and the masks that keep
+  // the meaningful bits once shifted right by `lz` (they clear the `tz` trailing bits).
   let lz = -1;
-  let tz = 0;
   let sig = 0;
+  let mhi = 0;
+  let mlo = 0;
   for (let i = 1; i < n; i++) {
-    if (reader.bit() !== 0) {
-      if (reader.bit() === 0) {
-        if (lz < 0) throw corrupt('gorilla value reuses a window before any was set');
+    let k = bp >>> 5;
+    let off = bp & 31;
+    // The next 32 bits; (x >>> (31 - off)) >>> 1 is x >>> (32 - off), and 0 for off = 0.
+    const top = (wd[k]! << off) | ((wd[k + 1]! >>> (31 - off)) >>> 1);
+    if (top >= 0) {
+      // '0': the value repeats.
+      bp++;
+    } else {
+      if ((top & 0x40000000) === 0) {
+        // '10': the previous window.
+        bp += 2;
+        if (lz < 0) {
+          if (bp > limit) throw corrupt('bit stream ends early');
+          throw corrupt('gorilla value reuses a window before any was set');
+        }
       } else {
-        lz = reader.read(5);
-        sig = reader.read(6);
-        if (sig === 0) sig = 64;
-        tz = 64 - lz - sig;
-        if (tz < 0) throw corrupt(`gorilla window of ${lz} leading zeros and ${sig} bits exceeds 64`);
+        // '11': 5 bits leading zeros, 6 bits meaningful length (0 for 64).
+        bp += 13;
+        lz = (top >>> 25) & 31;
+        sig = ((top >>> 19) & 63) || 64;
+        const tz = 64 - lz - sig;
+        if (tz < 0) {
+          if (bp > limit) throw corrupt('bit stream ends early');
+          throw corrupt(`gorilla window of ${lz} leading zeros and ${sig} bits exceeds 64`);
+        }
+        if (tz < 32) {
+          mhi = -1;
+          mlo = -1 << tz;
+        } else {
+          mhi = -1 << (tz - 32);
+          mlo = 0;
+        }
       }
-      let shi: number;
-      let slo: number;
-      if (sig > 32) {
-        shi = reader.read(sig - 32);
-        slo = reader.read(32);
-      } else {
-        shi = 0;
-        slo = reader.read(sig);
-      }
-      if (tz === 0) {
-        hi ^= shi;
-        lo ^= slo;
-      } else if (tz < 32) {
-        hi ^= (shi << tz) | (slo >>> (32 - tz));
-        lo ^= slo << tz;
-      } else {
-        hi ^= slo << (tz - 32);
-      }
+      k = bp >>> 5;
+      off = bp & 31;
+      const a = wd[k]!;
+      const b = wd[k + 1]!;
+      const c = wd[k + 2]!;
+      // 64 bits from bp, shifted right by lz: the XOR in its place, plus following bits that the masks clear.
+      const p0 = (a << off) | ((b >>> (31 - off)) >>> 1);
+      const p1 = (b << off) | ((c >>> (31 - off)) >>> 1);
+      hi ^= (p0 >>> lz) & mhi;
+      lo ^= ((p1 >>> lz) | ((p0 << (31 - lz)) << 1)) & mlo;
+      bp += sig;
     }
+    if (bp > limit) throw corrupt('bit stream ends early');
     u32[2 * i] = lo;
     u32[2 * i + 1] = hi;
   }
-  return reader.endPos;
+  return pos + ((bp + 7) >>> 3);
 }
 
 /**
