@@ -194,6 +194,23 @@ describe('StorageEngine', () => {
     await reopened.close();
   });
 
+  it('finishes a partition drop on restart when the crash came before its files were removed', async () => {
+    const mem = new MemFs();
+    const fs = new ErrorFs(mem);
+    const engine = await StorageEngine.open({ dataDir: '/data' }, { logger: silentLogger, fs });
+    const day = BigInt(DAY_MS) * 1_000_000n;
+    await engine.writePoints([point('a', T0 - 1n, { v: floatValue(1) }), point('a', T0, { v: floatValue(2) })]);
+    await engine.flush();
+    fs.inject({ ops: ['removeAll'] });
+    await assert.rejects(engine.dropPartitionsBefore(T0), { code: 'EIO' });
+    const afterCrash = mem.crashClone();
+    assert.equal((await afterCrash.readdir('/data/partitions')).length, 2, 'the crash left the dropped partition on disk');
+    const recovered = await open(afterCrash);
+    assert.deepEqual((await dump(recovered))['cpu,host=a'], { v: [[T0, 2]] });
+    assert.deepEqual(await afterCrash.readdir('/data/partitions'), [`${Number(T0 / 1_000_000n)}_${Number((T0 + day) / 1_000_000n)}`]);
+    await recovered.close();
+  });
+
   it('deletes series durably, and a series written again after its delete is visible', async () => {
     const fs = new MemFs();
     let engine = await open(fs);

@@ -233,6 +233,8 @@ export class StorageEngine {
   }
 
   private async replayWal(): Promise<void> {
+    // A drop whose WAL record was written but whose directories were not all removed before a crash.
+    const doomed: Partition[] = [];
     const report = await this.wal.replay((payload: Uint8Array) => {
       switch (payload[0]) {
         case WalRecordType.WriteBatch: {
@@ -245,7 +247,7 @@ export class StorageEngine {
           this.applyDelete(decodeDeleteSeries(payload));
           break;
         case RECORD_DROP_BEFORE:
-          this.applyDropBefore(decodeDropBefore(payload));
+          doomed.push(...this.applyDropBefore(decodeDropBefore(payload)));
           break;
         default:
           this.logger.warn('skipping WAL record of unknown type', { type: payload[0] });
@@ -256,6 +258,7 @@ export class StorageEngine {
     this.logger.info('WAL replayed', { records: report.records, points: this.active.points });
     // Deletes replayed above have tombstones now; make them durable before new writes arrive.
     await this.tombstones.save();
+    await this.removePartitions(doomed);
   }
 
   private startAgeTimer(): void {
@@ -401,13 +404,16 @@ export class StorageEngine {
     });
   }
 
-  /** Background work (flushes, compactions) runs one job at a time, in order. */
-  private enqueue(job: () => Promise<void>): Promise<void> {
+  /** Background work (flushes, compactions, partition drops) runs one job at a time, in order. */
+  private enqueue<T>(job: () => Promise<T>): Promise<T> {
     const run = this.background.then(job);
-    this.background = run.catch((err: unknown) => {
-      this.backgroundError = err;
-      this.logger.error('background storage job failed', { error: String(err) });
-    });
+    this.background = run.then(
+      () => undefined,
+      (err: unknown) => {
+        this.backgroundError = err;
+        this.logger.error('background storage job failed', { error: String(err) });
+      },
+    );
     return run;
   }
 
@@ -640,17 +646,39 @@ export class StorageEngine {
   async dropPartitionsBefore(cutoff: Timestamp): Promise<number> {
     this.checkOpen();
     const cutoffMs = timestampMillis(cutoff);
-    const doomed = [...this.partitions.values()].filter((p) => p.endMs <= cutoffMs);
-    if (doomed.length === 0) return 0;
-    const boundary = Math.max(...doomed.map((p) => p.endMs));
-    const memtable = this.active;
-    memtable.beginWrite();
-    try {
-      await this.wal.append(encodeDropBefore(boundary));
-      this.applyDropBefore(boundary);
-    } finally {
-      memtable.endWrite();
+    // Queued behind flushes and compactions, so that none of them writes into a partition being dropped.
+    return this.enqueue(async () => {
+      const ends = [...this.partitions.values()].filter((p) => p.endMs <= cutoffMs).map((p) => p.endMs);
+      if (ends.length === 0) return 0;
+      const boundary = Math.max(...ends);
+      const memtable = this.active;
+      memtable.beginWrite();
+      let doomed: Partition[];
+      try {
+        await this.wal.append(encodeDropBefore(boundary));
+        doomed = this.applyDropBefore(boundary);
+      } finally {
+        memtable.endWrite();
+      }
+      await this.removePartitions(doomed);
+      return doomed.length;
+    });
+  }
+
+  /** Forgets the partitions that end at or before `boundaryMs` and the MemTable points before it; returns the partitions whose files must go. */
+  private applyDropBefore(boundaryMs: number): Partition[] {
+    const doomed: Partition[] = [];
+    for (const [start, partition] of this.partitions) {
+      if (partition.endMs > boundaryMs) continue;
+      this.partitions.delete(start);
+      doomed.push(partition);
     }
+    for (const memtable of this.memtables()) memtable.dropBefore(boundaryMs);
+    return doomed;
+  }
+
+  private async removePartitions(doomed: readonly Partition[]): Promise<void> {
+    if (doomed.length === 0) return;
     for (const partition of doomed) {
       for (const seg of partition.segments) {
         this.cache.evictPrefix(seg.path + ':');
@@ -660,14 +688,6 @@ export class StorageEngine {
       await this.fs.removeAll(partition.dir);
     }
     await this.fs.syncDir(`${this.options.dataDir}/partitions`);
-    return doomed.length;
-  }
-
-  private applyDropBefore(boundaryMs: number): void {
-    for (const [start, partition] of this.partitions) {
-      if (partition.endMs <= boundaryMs) this.partitions.delete(start);
-    }
-    for (const memtable of this.memtables()) memtable.dropBefore(boundaryMs);
   }
 
   async stats(): Promise<EngineStats> {
