@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { RustsError } from '../core/index.ts';
-import { DEFAULT_ENGINE_OPTIONS, type EngineOptions, type WalDurability } from '../storage/index.ts';
+import { DEFAULT_ENGINE_OPTIONS, MAX_BLOCK_POINTS, type EngineOptions, type WalDurability } from '../storage/index.ts';
 import { parseDuration, parseSize } from './units.ts';
 
 export const DEFAULT_BIND = '127.0.0.1:8086';
@@ -188,9 +188,11 @@ const NUMERIC_STORAGE_KEYS: Readonly<Record<string, { option: NumericOption; par
   memtable_max_size: { option: 'memtableMaxBytes', parse: sizeValue },
   memtable_max_points: { option: 'memtableMaxPoints', parse: (value) => countValue(value, 1) },
   memtable_max_age: { option: 'memtableMaxAgeMs', parse: durationValue },
-  max_points_per_block: { option: 'maxPointsPerBlock', parse: (value) => countValue(value, 1) },
+  // A block holds at most MAX_BLOCK_POINTS points (docs/format/block.md).
+  max_points_per_block: { option: 'maxPointsPerBlock', parse: (value) => countValue(value, 1, MAX_BLOCK_POINTS) },
   // Compacting a partition that has a single segment would rewrite it for nothing.
   compaction_min_segments: { option: 'compactionMinSegments', parse: (value) => countValue(value, 2) },
+  block_cache_size: { option: 'blockCacheBytes', parse: sizeValue },
 };
 
 const WAL_MODES: readonly WalDurability['mode'][] = ['every-write', 'periodic', 'os-default', 'none'];
@@ -248,9 +250,10 @@ function sizeValue(value: unknown): number {
   return bytes;
 }
 
-function countValue(value: unknown, min: number): number {
+function countValue(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new TypeError(`expected an integer, got ${describe(value)}`);
   if (value < min) throw new RangeError(`must be at least ${min}, got ${value}`);
+  if (value > max) throw new RangeError(`must be at most ${max}, got ${value}`);
   return value;
 }
 

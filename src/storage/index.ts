@@ -11,4 +11,5 @@ export {
   type SeriesData,
 } from './engine/engine.ts';
 export { DEFAULT_ENGINE_OPTIONS, type EngineOptions, type WalDurability } from './engine/options.ts';
+export { MAX_BLOCK_POINTS } from '../codec/index.ts';
 export { NodeFs, MemFs, ErrorFs, type Fs } from './fs/index.ts';

@@ -84,6 +84,7 @@ memtable_max_points = 1_000_000
 memtable_max_age = "1m30s"
 max_points_per_block = 1000
 compaction_min_segments = 8
+block_cache_size = "8MiB"
 `),
     });
     assert.deepEqual(config.storage, {
@@ -95,6 +96,7 @@ compaction_min_segments = 8
       memtableMaxAgeMs: 90_000,
       maxPointsPerBlock: 1000,
       compactionMinSegments: 8,
+      blockCacheBytes: 8 * 2 ** 20,
     });
   });
 
@@ -197,6 +199,7 @@ describe('loadConfig() errors', () => {
     f('[storage]\nmemtable_max_points = 0\n', 'storage.memtable_max_points:', 'at least 1');
     f('[storage]\nmax_points_per_block = -1\n', 'storage.max_points_per_block:', 'at least 1');
     f('[storage]\ncompaction_min_segments = 1\n', 'storage.compaction_min_segments:', 'at least 2');
+    f('[storage]\nmax_points_per_block = 2_000_000\n', 'storage.max_points_per_block:', 'at most 1048576');
   });
 
   it('names the line of a TOML syntax error', () => {

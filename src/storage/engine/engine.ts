@@ -94,7 +94,6 @@ const defaultFs = new NodeFs();
 const MIN_MS = timestampMillis(MIN_TIMESTAMP);
 const MAX_MS = timestampMillis(MAX_TIMESTAMP);
 const INDEX_FILE = 'series.idx';
-const BLOCK_CACHE_BYTES = 64 * 1024 * 1024;
 
 /**
  * The single-node storage engine: WAL -> MemTable -> segments in time partitions, with the series
@@ -116,7 +115,7 @@ export class StorageEngine {
   private readonly tombstones: Tombstones;
   private readonly partitions = new Map<number, Partition>();
   private readonly fieldTypes = new Map<string, Map<string, FieldType>>();
-  private readonly cache = new BlockCache(BLOCK_CACHE_BYTES);
+  private readonly cache: BlockCache;
   private active = new MemTable();
   /** MemTables being flushed (or whose flush failed and will be retried), oldest first. */
   private readonly immutable: Array<{ readonly memtable: MemTable; readonly seq: number; readonly walRotation: Promise<number> }> = [];
@@ -141,6 +140,7 @@ export class StorageEngine {
     this.wal = wal;
     this.tombstones = tombstones;
     this.nextSeq = nextSeq;
+    this.cache = new BlockCache(options.blockCacheBytes);
   }
 
   /**

@@ -16,8 +16,10 @@ export interface EngineOptions {
   readonly memtableMaxAgeMs: number;
   /** Most points in one encoded block of a segment. */
   readonly maxPointsPerBlock: number;
-  /** A partition with this many segments or more is compacted into one. */
+  /** Compaction merges the newest run of segments of comparable size once it holds this many. */
   readonly compactionMinSegments: number;
+  /** Bytes of encoded segment blocks kept in memory for repeated reads. */
+  readonly blockCacheBytes: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'dataDir'> = {
@@ -29,4 +31,5 @@ export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'dataDir'> = {
   memtableMaxAgeMs: 10 * 60 * 1000,
   maxPointsPerBlock: 8192,
   compactionMinSegments: 4,
+  blockCacheBytes: 64 * 1024 * 1024,
 };
