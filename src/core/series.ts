@@ -51,6 +51,23 @@ export function canonicalSeriesKey(measurement: string, sortedTags: readonly Tag
   return key;
 }
 
+/** The measurement of a canonical series key, without parsing its tags. */
+export function measurementOfKey(key: string): string {
+  let end = 0;
+  let escaped = false;
+  for (; end < key.length; end++) {
+    const c = key.charCodeAt(end);
+    if (c === 0x5c /* \ */) {
+      escaped = true;
+      end++; // the escaped character, which may be a comma
+    } else if (c === 0x2c /* , */) {
+      break;
+    }
+  }
+  const raw = key.slice(0, end);
+  return escaped ? raw.replace(/\\(.)/g, '$1') : raw;
+}
+
 /** Inverse of `canonicalSeriesKey`. */
 export function parseSeriesKey(key: string): { measurement: string; tags: Tag[] } {
   const parts: string[] = [];

@@ -8,6 +8,7 @@ import {
   MIN_TIMESTAMP,
   canonicalSeriesKey,
   joinTimestamp,
+  measurementOfKey,
   parseSeriesKey,
   sortTags,
   timestampMillis,
@@ -58,8 +59,10 @@ describe('canonicalSeriesKey(measurement, tags)', () => {
     fc.assert(
       fc.property(text, fc.uniqueArray(fc.tuple(text, text), { selector: ([k]) => k, maxLength: 4 }), (measurement, pairs) => {
         const tags = sortTags(pairs.map(([key, value]) => ({ key, value }))).filter((t) => t.value !== '');
-        const parsed = parseSeriesKey(canonicalSeriesKey(measurement, tags));
+        const key = canonicalSeriesKey(measurement, tags);
+        const parsed = parseSeriesKey(key);
         assert.equal(parsed.measurement, measurement);
+        assert.equal(measurementOfKey(key), measurement);
         assert.deepEqual(parsed.tags, tags);
       }),
     );

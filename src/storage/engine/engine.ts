@@ -9,6 +9,7 @@ import {
   TimestampOutOfRangeError,
   WriteBatch,
   batchOf,
+  measurementOfKey,
   parseSeriesKey,
   splitRange,
   timestampMillis,
@@ -227,8 +228,8 @@ export class StorageEngine {
         const { measurement, tags } = parseSeriesKey(s.key);
         this.index.getOrAdd(s.key, measurement, tags);
       }
-      const measurement = this.index.seriesOf(this.index.refOf(s.key)!)!.measurement;
-      for (const f of s.fields) this.typesOf(measurement).set(f.name, f.type);
+      const types = this.typesOf(measurementOfKey(s.key));
+      for (const f of s.fields) types.set(f.name, f.type);
     }
   }
 
