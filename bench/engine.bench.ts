@@ -4,7 +4,9 @@
  * - in-process ingest of already-parsed batches (5,000 lines each), per WAL mode;
  * - bytes per sample on disk after flush and compaction (2-decimal and full-precision values);
  * - full read path scan speed (select every series, all fields, whole range);
- * - latency of a durable (every-write) acknowledgement, one writer and four.
+ * - WAL replay speed at start-up after a kill.
+ * The latency of a durable acknowledgement is in ack-latency.bench.ts: measured in a process of
+ * its own, since the gigabytes this one allocates and writes first would set its tail.
  * Run: node --max-semi-space-size=64 --import tsx bench/engine.bench.ts [--quick]
  * It prints figures and asserts nothing.
  */
@@ -12,7 +14,7 @@ import { silentLogger, type WriteBatch } from '../src/core/index.ts';
 import { MEASUREMENT_NAME } from '../src/index/index.ts';
 import { NodeFs, StorageEngine, type EngineOptions } from '../src/storage/index.ts';
 import { devopsBatches, devopsDataset, DEVOPS_MEASUREMENT, type DevopsDataset } from './lib/devops.ts';
-import { best, grouped, latencies, median, removeDir, tempDir } from './lib/stats.ts';
+import { best, grouped, median, removeDir, tempDir } from './lib/stats.ts';
 
 const quick = process.argv.includes('--quick');
 const spanMs = (quick ? 2 : 12) * 3600_000;
@@ -85,34 +87,6 @@ async function main(): Promise<void> {
       }
       console.log(`scan (block cache warm after trial 1)  best ${grouped(best(rates) / 1e6)} M/s  median ${grouped(median(rates) / 1e6)} M/s\n`);
     }
-    await engine.close();
-    removeDir(dir);
-  }
-
-  console.log('\n## Durable acknowledgement latency (every-write, 100-line batches = 1,000 samples)');
-  // Generated as they are written: thousands of small batches held at once would make the GC,
-  // not the engine, set the tail latency.
-  const smallData = devopsDataset({ spanMs: 6 * 3600_000 });
-  const warmup = quick ? 100 : 500;
-  const measured = quick ? 300 : 1500;
-  for (const concurrency of [1, 4]) {
-    const dir = tempDir();
-    const engine = await openEngine(dir, { walDurability: { mode: 'every-write' } });
-    const ms: number[] = [];
-    const small = devopsBatches(smallData, 100);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < warmup + measured) {
-          const i = next++;
-          const batch = small.next().value!;
-          const start = performance.now();
-          await engine.write(batch);
-          if (i >= warmup) ms.push(performance.now() - start);
-        }
-      }),
-    );
-    console.log(`writers=${concurrency}  ${latencies(ms)}  (${ms.length} writes after ${warmup} warm-up)`);
     await engine.close();
     removeDir(dir);
   }
