@@ -25,9 +25,9 @@ import {
   type Timestamp,
 } from '../../core/index.ts';
 import { SeriesIndex, type Matcher } from '../../index/index.ts';
-import { NodeFs, isErrnoCode, mkdirDurable, readWholeFile, type Fs } from '../fs/index.ts';
+import { NodeFs, isErrnoCode, mkdirDurable, type Fs } from '../fs/index.ts';
 import { MemTable } from '../memtable/index.ts';
-import { BlockCache, SegmentReader, parseSegmentFileName, segmentFileName, writeSegment, type SeriesToWrite } from '../segment/index.ts';
+import { BlockCache, SegmentReader, segmentFileName, writeSegment, type SeriesToWrite } from '../segment/index.ts';
 import { Wal, WalRecordType, segmentName, decodeWriteBatch, encodeWriteBatch, type ReplayReport } from '../wal/index.ts';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './options.ts';
 import { Partition } from './partition.ts';
@@ -40,6 +40,7 @@ import {
   encodeDropBefore,
 } from './records.ts';
 import { Tombstones } from './tombstones.ts';
+import { loadIndex, openPartitions } from './recovery.ts';
 import { chooseCompaction, compactSegments } from './compaction.ts';
 import { mergeColumns } from './merge.ts';
 import { writeFileAtomic } from './files.ts';
@@ -182,41 +183,14 @@ export class StorageEngine {
   }
 
   private async openPartitions(): Promise<void> {
-    const root = `${this.options.dataDir}/partitions`;
     let maxSeq = 0;
-    for (const name of await this.fs.readdir(root)) {
-      const range = Partition.parseDirName(name);
-      if (range === undefined) {
-        this.logger.warn('ignoring unknown entry in partitions directory', { name });
-        continue;
-      }
-      const partition = new Partition(range.startMs, range.endMs, `${root}/${name}`);
-      const found: Array<{ name: string; minSeq: number; maxSeq: number }> = [];
-      for (const file of await this.fs.readdir(partition.dir)) {
-        if (file.endsWith('.tmp')) {
-          // A segment write that did not finish: it was never part of the data.
-          await this.fs.unlink(`${partition.dir}/${file}`);
-          continue;
-        }
-        const seq = parseSegmentFileName(file);
-        if (seq) found.push({ name: file, ...seq });
-      }
-      for (const seg of found) {
-        // A compaction that crashed after its rename but before removing its inputs leaves
-        // inputs whose sequence range lies inside the output's: they are obsolete.
-        const covered = found.some((o) => o !== seg && o.minSeq <= seg.minSeq && seg.maxSeq <= o.maxSeq && o.maxSeq - o.minSeq > seg.maxSeq - seg.minSeq);
-        if (covered) {
-          await this.fs.unlink(`${partition.dir}/${seg.name}`);
-          continue;
-        }
-        const reader = await SegmentReader.open(this.fs, `${partition.dir}/${seg.name}`, seg.minSeq, seg.maxSeq, this.cache);
-        partition.addSegment(reader);
-        maxSeq = Math.max(maxSeq, seg.maxSeq);
-        this.learnSegment(reader);
-      }
+    for (const partition of await openPartitions(this.fs, `${this.options.dataDir}/partitions`, this.cache, this.logger)) {
       this.partitions.set(partition.startMs, partition);
+      for (const segment of partition.segments) {
+        this.learnSegment(segment);
+        maxSeq = Math.max(maxSeq, segment.maxSeq);
+      }
     }
-    await this.fs.syncDir(root);
     this.nextSeq = Math.max(maxSeq, this.tombstones.maxSeqLimit - 1) + 1;
   }
 
@@ -752,21 +726,3 @@ export class StorageEngine {
     if (this.closed) throw new EngineClosedError();
   }
 }
-
-async function loadIndex(fs: Fs, path: string, logger: Logger): Promise<SeriesIndex> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readWholeFile(fs, path);
-  } catch (err) {
-    if (isErrnoCode(err, 'ENOENT')) return new SeriesIndex();
-    throw err;
-  }
-  try {
-    return SeriesIndex.deserialize(bytes);
-  } catch (err) {
-    // The index is derived data: segment footers and the WAL rebuild it.
-    logger.warn('series index snapshot is unreadable; rebuilding it from segments and WAL', { path, error: String(err) });
-    return new SeriesIndex();
-  }
-}
-
