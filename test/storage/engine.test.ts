@@ -227,8 +227,10 @@ describe('StorageEngine', () => {
     await engine.close();
     engine = await open(fs);
     assert.deepEqual((await dump(engine))['cpu,host=a'], { v: [[T0 + 5n, 9]] });
+    assert.equal((await engine.stats()).tombstones, 1);
     await engine.compact();
     assert.deepEqual((await dump(engine))['cpu,host=a'], { v: [[T0 + 5n, 9]] }, 'after compaction');
+    assert.equal((await engine.stats()).tombstones, 0, 'compaction removed the deleted points, so the tombstone goes');
     await engine.close();
   });
 

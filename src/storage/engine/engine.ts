@@ -72,6 +72,8 @@ export interface EngineStats {
   readonly perPartition: readonly PartitionStats[];
   readonly flushes: number;
   readonly compactions: number;
+  /** Deleted series whose points some segment still holds (see tombstones.ts). */
+  readonly tombstones: number;
   readonly walReplay: ReplayReport | undefined;
 }
 
@@ -518,6 +520,18 @@ export class StorageEngine {
     }
     await this.fs.syncDir(partition.dir);
     this.compactions++;
+    await this.collectTombstones();
+  }
+
+  /**
+   * Drops tombstones that no segment needs any more: once compaction has rewritten (or retention
+   * removed) every older segment that held the deleted series, the tombstone filters nothing.
+   */
+  private async collectTombstones(): Promise<void> {
+    if (this.tombstones.size === 0) return;
+    const segments = [...this.partitions.values()].flatMap((p) => p.segments);
+    this.tombstones.retain((key, limit) => segments.some((s) => s.maxSeq < limit && s.seriesEntry(key) !== undefined));
+    await this.tombstones.save();
   }
 
   /** Closes a removed segment once no read is using it (reads hold no per-segment reference). */
@@ -636,6 +650,7 @@ export class StorageEngine {
         memtable.endWrite();
       }
       await this.removePartitions(doomed);
+      await this.collectTombstones();
       return doomed.length;
     });
   }
@@ -681,6 +696,7 @@ export class StorageEngine {
       perPartition,
       flushes: this.flushes,
       compactions: this.compactions,
+      tombstones: this.tombstones.size,
       walReplay: this.walReplay,
     };
   }

@@ -44,6 +44,19 @@ export class Tombstones {
     return limit !== undefined && segmentMaxSeq < limit;
   }
 
+  /** Keeps only the tombstones for which `needed(key, seqLimit)` holds. */
+  retain(needed: (key: string, seqLimit: number) => boolean): void {
+    for (const [key, limit] of this.limits) {
+      if (needed(key, limit)) continue;
+      this.limits.delete(key);
+      this.dirty = true;
+    }
+  }
+
+  get size(): number {
+    return this.limits.size;
+  }
+
   get maxSeqLimit(): number {
     let max = 0;
     for (const limit of this.limits.values()) max = Math.max(max, limit);
