@@ -1,0 +1,2 @@
+/** InfluxDB line protocol: the parser that turns /write bodies into a WriteBatch. */
+export { parseLineProtocol, type LineError, type ParseOptions, type ParseResult, type Precision } from './parse.ts';
