@@ -194,6 +194,24 @@ describe('StorageEngine', () => {
     await reopened.close();
   });
 
+  it('drops MemTable points before the dropped partitions too', async () => {
+    const engine = await open(new MemFs());
+    await engine.writePoints([point('a', T0, { v: floatValue(0) })]);
+    await engine.flush();
+    await engine.writePoints([point('a', T0 - 2n, { v: floatValue(1) }), point('b', T0 - 1n, { v: floatValue(2) }), point('a', T0 + 1n, { v: floatValue(3) })]);
+    await engine.writePoints([point('a', T0 - 3n, { v: floatValue(4) })]);
+    assert.equal(await engine.dropPartitionsBefore(T0 + BigInt(DAY_MS) * 1_000_000n), 1);
+    assert.deepEqual(await dump(engine), {});
+    await engine.writePoints([point('a', T0 - 5n, { v: floatValue(5) })]);
+    await engine.flush();
+    // Still in the MemTable at the drop: one point goes, one stays.
+    await engine.writePoints([point('a', T0 - 6n, { v: floatValue(7) }), point('a', T0 + 2n * BigInt(DAY_MS) * 1_000_000n, { v: floatValue(6) })]);
+    assert.equal(await engine.dropPartitionsBefore(T0), 1, 'the older day written after the first drop');
+    assert.equal((await engine.stats()).memtablePoints, 1);
+    assert.deepEqual(await dump(engine), { 'cpu,host=a': { v: [[T0 + 2n * BigInt(DAY_MS) * 1_000_000n, 6]] } });
+    await engine.close();
+  });
+
   it('finishes a partition drop on restart when the crash came before its files were removed', async () => {
     const mem = new MemFs();
     const fs = new ErrorFs(mem);

@@ -25,7 +25,7 @@ import {
   type Timestamp,
 } from '../../core/index.ts';
 import { SeriesIndex, type Matcher } from '../../index/index.ts';
-import { NodeFs, isErrnoCode, mkdirDurable, type Fs } from '../fs/index.ts';
+import { NodeFs, isErrnoCode, mkdirDurable, writeFileAtomic, type Fs } from '../fs/index.ts';
 import { MemTable } from '../memtable/index.ts';
 import { BlockCache, SegmentReader, segmentFileName, writeSegment, type SeriesToWrite } from '../segment/index.ts';
 import { Wal, WalRecordType, segmentName, decodeWriteBatch, encodeWriteBatch, type ReplayReport } from '../wal/index.ts';
@@ -43,7 +43,6 @@ import { Tombstones } from './tombstones.ts';
 import { loadIndex, openPartitions } from './recovery.ts';
 import { chooseCompaction, compactSegments } from './compaction.ts';
 import { mergeColumns } from './merge.ts';
-import { writeFileAtomic } from './files.ts';
 import { acquireDataDirLock, releaseDataDirLock } from './lock.ts';
 
 export interface WriteResult {
@@ -216,7 +215,7 @@ export class StorageEngine {
       switch (payload[0]) {
         case WalRecordType.WriteBatch: {
           const batch = decodeWriteBatch(payload);
-          for (const s of batch.series) for (const f of s.fields) this.typesOf(s.measurement).set(f.name, f.column.type);
+          this.registerTypes(batch);
           this.apply(this.active, batch);
           break;
         }
@@ -306,34 +305,37 @@ export class StorageEngine {
   private validate(batch: WriteBatch): { accepted: WriteBatch; errors: RustsError[]; dropped: number } {
     const errors: RustsError[] = [];
     let dropped = 0;
-    let filtered: WriteBatch | undefined;
+    const rejected = new Set<Column>();
     // Types claimed by this batch so far, so two columns of one field in one batch conflict too.
     const claimed = new Map<string, FieldType>();
-    batch.series.forEach((series, s) => {
-      series.fields.forEach((field, f) => {
+    for (const series of batch.series) {
+      for (const field of series.fields) {
         const error = this.checkColumn(series.key, series.measurement, field.name, field.column, claimed);
-        if (error === undefined) {
-          if (filtered !== undefined) filtered.seriesByKey(series.key, series.measurement, series.tags).fields.push(field);
-          return;
-        }
+        if (error === undefined) continue;
         errors.push(error);
         dropped += field.column.length;
-        if (filtered === undefined) {
-          // First rejection: copy what was accepted so far into a batch without the bad columns.
-          filtered = new WriteBatch();
-          for (let i = 0; i <= s; i++) {
-            const prev = batch.series[i]!;
-            const upTo = i < s ? prev.fields.length : f;
-            for (let j = 0; j < upTo; j++) filtered.seriesByKey(prev.key, prev.measurement, prev.tags).fields.push(prev.fields[j]!);
-          }
-        }
-      });
-    });
-    const accepted = filtered ?? batch;
-    for (const series of accepted.series) {
-      for (const field of series.fields) this.typesOf(series.measurement).set(field.name, field.column.type);
+        rejected.add(field.column);
+      }
     }
+    let accepted = batch;
+    if (rejected.size > 0) {
+      accepted = new WriteBatch();
+      for (const series of batch.series) {
+        for (const field of series.fields) {
+          if (!rejected.has(field.column)) accepted.seriesByKey(series.key, series.measurement, series.tags).fields.push(field);
+        }
+      }
+    }
+    this.registerTypes(accepted);
     return { accepted, errors, dropped };
+  }
+
+  /** Fixes the type of every field the batch writes (InfluxDB's rule: a field keeps its first type). */
+  private registerTypes(batch: WriteBatch): void {
+    for (const series of batch.series) {
+      const types = this.typesOf(series.measurement);
+      for (const field of series.fields) types.set(field.name, field.column.type);
+    }
   }
 
   private checkColumn(key: string, measurement: string, name: string, column: Column, claimed: Map<string, FieldType>): RustsError | undefined {
@@ -358,7 +360,7 @@ export class StorageEngine {
       let series = memtable.series.get(s.key);
       if (series === undefined) {
         const ref = this.index.getOrAdd(s.key, s.measurement, s.tags);
-        series = memtable.seriesFor(s.key, this.index.seriesOf(ref)!.id, s.measurement, s.tags);
+        series = memtable.seriesFor(s.key, this.index.idOf(ref)!, s.measurement, s.tags);
       }
       for (const f of s.fields) memtable.append(series, f.name, f.column);
     }
@@ -464,10 +466,17 @@ export class StorageEngine {
     return touched;
   }
 
-  /** The start of the partition holding `ms`: an existing partition if one covers it, else a new aligned one. */
+  /**
+   * The start of the partition holding `ms`: an existing partition if one covers it (one written
+   * with another partition duration, say), else a new aligned one. Called per field of every
+   * flushed series, so the aligned partition is looked up before any scan.
+   */
   private partitionStartFor(ms: number, duration: number): number {
+    const aligned = Math.floor(ms / duration) * duration;
+    const hit = this.partitions.get(aligned);
+    if (hit !== undefined && ms < hit.endMs) return aligned;
     for (const p of this.partitions.values()) if (ms >= p.startMs && ms < p.endMs) return p.startMs;
-    return Math.floor(ms / duration) * duration;
+    return aligned;
   }
 
   private partitionFor(startMs: number, duration: number): Partition {
@@ -515,7 +524,6 @@ export class StorageEngine {
     partition.addSegment(output);
     for (const seg of inputs) {
       await this.fs.unlink(seg.path);
-      this.cache.evictPrefix(seg.path + ':');
       this.retire(seg);
     }
     await this.fs.syncDir(partition.dir);
@@ -534,8 +542,9 @@ export class StorageEngine {
     await this.tombstones.save();
   }
 
-  /** Closes a removed segment once no read is using it (reads hold no per-segment reference). */
+  /** Forgets a removed segment's cached blocks and closes it once no read is using it (reads hold no per-segment reference). */
   private retire(seg: SegmentReader): void {
+    this.cache.evictPrefix(seg.path + ':');
     this.retired.push(seg);
     this.closeRetired();
   }
@@ -600,7 +609,7 @@ export class StorageEngine {
   async deleteSeries(matchers: readonly Matcher[]): Promise<number> {
     this.checkOpen();
     const keys: string[] = [];
-    for (const ref of this.index.select([...matchers])) keys.push(this.index.seriesOf(ref)!.key);
+    for (const ref of this.index.select([...matchers])) keys.push(this.index.keyOf(ref)!);
     if (keys.length === 0) return 0;
     const memtable = this.active;
     memtable.beginWrite();
@@ -670,10 +679,7 @@ export class StorageEngine {
   private async removePartitions(doomed: readonly Partition[]): Promise<void> {
     if (doomed.length === 0) return;
     for (const partition of doomed) {
-      for (const seg of partition.segments) {
-        this.cache.evictPrefix(seg.path + ':');
-        this.retire(seg);
-      }
+      for (const seg of partition.segments) this.retire(seg);
       partition.segments = [];
       await this.fs.removeAll(partition.dir);
     }

@@ -1,6 +1,5 @@
 import { RustsError } from '../../core/index.ts';
-import { isErrnoCode, readWholeFile, type Fs } from '../fs/index.ts';
-import { writeFileAtomic } from './files.ts';
+import { readFileIfExists, writeFileAtomic, type Fs } from '../fs/index.ts';
 
 const LOCK_FILE = 'LOCK';
 
@@ -22,11 +21,10 @@ export async function acquireDataDirLock(fs: Fs, dataDir: string): Promise<void>
   const held = heldHere.get(fs) ?? new Set<string>();
   heldHere.set(fs, held);
   if (held.has(dataDir)) throw new DataDirLockedError(dataDir, process.pid);
-  try {
-    const owner = Number(Buffer.from(await readWholeFile(fs, `${dataDir}/${LOCK_FILE}`)).toString('utf8'));
+  const lock = await readFileIfExists(fs, `${dataDir}/${LOCK_FILE}`);
+  if (lock !== undefined) {
+    const owner = Number(Buffer.from(lock).toString('utf8'));
     if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) throw new DataDirLockedError(dataDir, owner);
-  } catch (err) {
-    if (!isErrnoCode(err, 'ENOENT')) throw err;
   }
   await writeFileAtomic(fs, dataDir, LOCK_FILE, Buffer.from(String(process.pid)));
   held.add(dataDir);

@@ -1,6 +1,6 @@
 import type { Logger } from '../../core/index.ts';
 import { SeriesIndex } from '../../index/index.ts';
-import { isErrnoCode, readWholeFile, type Fs } from '../fs/index.ts';
+import { readFileIfExists, type Fs } from '../fs/index.ts';
 import { SegmentReader, parseSegmentFileName, type BlockCache } from '../segment/index.ts';
 import { Partition } from './partition.ts';
 
@@ -47,13 +47,8 @@ export async function openPartitions(fs: Fs, root: string, cache: BlockCache, lo
 
 /** The series index snapshot, or an empty index when there is none or it is unreadable. */
 export async function loadIndex(fs: Fs, path: string, logger: Logger): Promise<SeriesIndex> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readWholeFile(fs, path);
-  } catch (err) {
-    if (isErrnoCode(err, 'ENOENT')) return new SeriesIndex();
-    throw err;
-  }
+  const bytes = await readFileIfExists(fs, path);
+  if (bytes === undefined) return new SeriesIndex();
   try {
     return SeriesIndex.deserialize(bytes, path);
   } catch (err) {

@@ -1,5 +1,4 @@
-import { isErrnoCode, readWholeFile, type Fs } from '../fs/index.ts';
-import { writeFileAtomic } from './files.ts';
+import { readFileIfExists, writeFileAtomic, type Fs } from '../fs/index.ts';
 
 const FILE = 'tombstones.json';
 const FORMAT_VERSION = 1;
@@ -19,13 +18,8 @@ export class Tombstones {
 
   static async load(fs: Fs, dir: string): Promise<Tombstones> {
     const tombstones = new Tombstones(fs, dir);
-    let bytes: Uint8Array;
-    try {
-      bytes = await readWholeFile(fs, `${dir}/${FILE}`);
-    } catch (err) {
-      if (isErrnoCode(err, 'ENOENT')) return tombstones;
-      throw err;
-    }
+    const bytes = await readFileIfExists(fs, `${dir}/${FILE}`);
+    if (bytes === undefined) return tombstones;
     const parsed = JSON.parse(Buffer.from(bytes).toString('utf8')) as { version: number; series: Array<[string, number]> };
     if (parsed.version !== FORMAT_VERSION) throw new Error(`unsupported tombstone file version ${parsed.version} in "${dir}/${FILE}"`);
     for (const [key, limit] of parsed.series) tombstones.limits.set(key, limit);

@@ -11,4 +11,4 @@ export {
 export { NodeFs } from './node.ts';
 export { MemFs } from './mem.ts';
 export { ErrorFs, type BeforeOp, type Injection } from './error.ts';
-export { mkdirDurable, readWholeFile } from './util.ts';
+export { mkdirDurable, readFileIfExists, readWholeFile, writeFileAtomic } from './util.ts';

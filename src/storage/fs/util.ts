@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import type { Fs } from './fs.ts';
+import { isErrnoCode, type Fs } from './fs.ts';
 
 /**
  * Creates `dir` and any missing parents, and syncs the parent of each one created, so that the
@@ -29,4 +29,28 @@ export async function readWholeFile(fs: Fs, path: string): Promise<Uint8Array> {
   } finally {
     await file.close();
   }
+}
+
+/** The whole content of a file, or undefined when there is no such file. */
+export async function readFileIfExists(fs: Fs, path: string): Promise<Uint8Array | undefined> {
+  try {
+    return await readWholeFile(fs, path);
+  } catch (err) {
+    if (isErrnoCode(err, 'ENOENT')) return undefined;
+    throw err;
+  }
+}
+
+/** Replaces `dir/name` with `bytes` so that a crash leaves either the old file or the new one. */
+export async function writeFileAtomic(fs: Fs, dir: string, name: string, bytes: Uint8Array): Promise<void> {
+  const tmp = `${dir}/${name}.tmp`;
+  const file = await fs.open(tmp, { write: true, create: true, truncate: true });
+  try {
+    await file.write(bytes, 0);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await fs.rename(tmp, `${dir}/${name}`);
+  await fs.syncDir(dir);
 }

@@ -41,7 +41,7 @@ export class MemTable {
   append(series: MemSeries, field: string, column: Column): void {
     let target = series.fields.get(field);
     if (target === undefined) {
-      target = ChunkedColumn.forSeries(column.type, Number(series.id & 0xffffn));
+      target = newColumn(series, column.type);
       series.fields.set(field, target);
     }
     target.append(column);
@@ -49,17 +49,13 @@ export class MemTable {
     this.bytes += column.length * (TIMESTAMP_BYTES + valueBytes(column));
   }
 
-  /** Removes series; returns how many of them were present. */
-  removeSeries(keys: Iterable<string>): number {
-    let removed = 0;
+  removeSeries(keys: Iterable<string>): void {
     for (const key of keys) {
       const series = this.series.get(key);
       if (series === undefined) continue;
       for (const column of series.fields.values()) this.points -= column.length;
       this.series.delete(key);
-      removed++;
     }
-    return removed;
   }
 
   /** Drops every point before `ms` (used by retention); series left empty are removed. */
@@ -67,14 +63,17 @@ export class MemTable {
     for (const [key, series] of this.series) {
       for (const [name, chunked] of series.fields) {
         const column = chunked.toColumn();
-        let kept = 0;
-        for (let i = 0; i < column.length; i++) if (column.ms[i]! >= ms) kept++;
-        if (kept === column.length) continue;
-        const next = ChunkedColumn.forSeries(column.type, 0);
-        for (let i = 0; i < column.length; i++) if (column.ms[i]! >= ms) next.append(column.slice(i, i + 1));
-        this.points -= column.length - kept;
-        if (kept === 0) series.fields.delete(name);
-        else series.fields.set(name, next);
+        const kept = new Column(column.type, column.length);
+        for (let i = 0; i < column.length; i++) if (column.ms[i]! >= ms) kept.pushRange(column, i, i + 1);
+        if (kept.length === column.length) continue;
+        this.points -= column.length - kept.length;
+        if (kept.length === 0) {
+          series.fields.delete(name);
+        } else {
+          const next = newColumn(series, column.type);
+          next.append(kept);
+          series.fields.set(name, next);
+        }
       }
       if (series.fields.size === 0) this.series.delete(key);
     }
@@ -104,6 +103,11 @@ export class MemTable {
       };
     });
   }
+}
+
+/** The series id spreads first-chunk sizes, so chunk boundaries of series written together differ. */
+function newColumn(series: MemSeries, type: Column['type']): ChunkedColumn {
+  return ChunkedColumn.forSeries(type, Number(series.id & 0xffffn));
 }
 
 function valueBytes(column: Column): number {
