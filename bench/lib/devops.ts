@@ -220,3 +220,42 @@ export function* devopsBatches(data: DevopsDataset, linesPerBatch: number): Gene
   }
   if (lines > 0) yield batch;
 }
+
+/** A line-protocol request body and the number of samples (line count x 10 fields) it carries. */
+export interface DevopsLineBody {
+  readonly body: Buffer;
+  readonly samples: number;
+}
+
+/**
+ * The dataset as line-protocol bodies of `linesPerBody` lines, time-major, with nanosecond
+ * timestamps and the tags in TSBS's order (hostname first, not sorted), as a collector sends it:
+ * `cpu,hostname=host_0,region=...,service_environment=test usage_user=12.34,...,usage_guest_nice=0 1795658400000000000`.
+ */
+export function devopsLineProtocol(data: DevopsDataset, linesPerBody: number): DevopsLineBody[] {
+  const heads = data.hosts.map((tags) => {
+    const byKey = new Map(tags.map((t) => [t.key, t.value]));
+    return DEVOPS_MEASUREMENT + DEVOPS_TAG_KEYS.map((k) => `,${k}=${byKey.get(k)}`).join('') + ' ';
+  });
+  const nf = DEVOPS_FIELDS.length;
+  const bodies: DevopsLineBody[] = [];
+  let text = '';
+  let lines = 0;
+  for (let t = 0; t < data.timestamps; t++) {
+    const ns = `${data.series[0]!.column.ms[t]!}000000`;
+    for (let h = 0; h < data.hosts.length; h++) {
+      text += heads[h]!;
+      for (let f = 0; f < nf; f++) {
+        text += `${f === 0 ? '' : ','}${DEVOPS_FIELDS[f]}=${(data.series[h * nf + f]!.column.values as Float64Array)[t]}`;
+      }
+      text += ` ${ns}\n`;
+      if (++lines === linesPerBody) {
+        bodies.push({ body: Buffer.from(text), samples: lines * nf });
+        text = '';
+        lines = 0;
+      }
+    }
+  }
+  if (lines > 0) bodies.push({ body: Buffer.from(text), samples: lines * nf });
+  return bodies;
+}

@@ -101,3 +101,9 @@ export async function withTempDir<T>(prefix: string, body: (dir: string) => Prom
     removeDir(dir);
   }
 }
+
+/** The word after `--name` on the command line, or `fallback`. */
+export function stringArg(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1]! : fallback;
+}

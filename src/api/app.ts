@@ -1,15 +1,24 @@
 import Koa from 'koa';
 import { Router } from '@koa/router';
 import type { Logger } from '../core/index.ts';
-import type { StorageEngine } from '../storage/index.ts';
+import { authenticate, DEFAULT_AUTH_CONFIG, type AuthConfig, type AuthState } from './auth/index.ts';
 import { errorMiddleware } from './errors.ts';
+import { DEFAULT_LIMITS, rateLimit, type LimitsConfig } from './limits/index.ts';
+import { registerNativeRoutes } from './native.ts';
+import type { ServerState } from './state.ts';
 import { VERSION } from './version.ts';
 
 /** What the HTTP API needs from the process that hosts it. */
 export interface AppDeps {
-  /** Open engine; the app never closes it (its owner does, after the HTTP server has stopped). */
-  readonly engine: StorageEngine;
+  /** Where requests find storage once it is open; the app never closes it (its owner does, after the HTTP server has stopped). */
+  readonly state: ServerState;
   readonly logger: Logger;
+  /** Off when omitted (the single-node quick start). */
+  readonly auth?: AuthConfig;
+  /** Body sizes, rate limits and query bounds; defaults when omitted. */
+  readonly limits?: LimitsConfig;
+  /** Create a database on its first native write instead of answering 404 (default true). */
+  readonly autoCreateDatabases?: boolean;
 }
 
 /** The body of `GET /health`, in the shape InfluxDB 1.8+ answers, so its clients' health checks work as is. */
@@ -30,7 +39,7 @@ export function createApp(deps: AppDeps): Koa {
     deps.logger.error('http error', { error: err instanceof Error ? err.message : String(err) });
   });
 
-  const router = new Router();
+  const router = new Router<AuthState>();
   router.get('/health', (ctx) => {
     ctx.body = {
       name: 'rusts',
@@ -41,7 +50,12 @@ export function createApp(deps: AppDeps): Koa {
     } satisfies HealthBody;
   });
 
+  const limits = deps.limits ?? DEFAULT_LIMITS;
+  registerNativeRoutes(router, deps.state, { limits, autoCreateDatabases: deps.autoCreateDatabases ?? true });
+  // Errors first (it renders what the others throw), then who is asking, then how often they may.
   app.use(errorMiddleware(deps.logger));
+  app.use(authenticate(deps.auth ?? DEFAULT_AUTH_CONFIG));
+  app.use(rateLimit(limits));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

@@ -1,6 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { Middleware } from 'koa';
 import { RustsError, type Logger } from '../core/index.ts';
+import { UnauthorizedError } from './auth/index.ts';
+import { RateLimitedError } from './limits/index.ts';
 
 // Client mistakes are 4xx so that clients do not retry them; everything else is a server fault.
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {
@@ -9,6 +11,20 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   timestamp_out_of_range: 400,
   partial_write: 400,
   engine_closed: 503,
+  not_ready: 503,
+  database_not_found: 404,
+  invalid_database_name: 400,
+  bad_matcher: 400,
+  bad_query: 400,
+  query_limit_exceeded: 422,
+  // Prometheus answers a timed-out query with 503 as well: the server, not the query, is at its limit.
+  query_timeout: 503,
+  bad_request_body: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  payload_too_large: 413,
+  unsupported_encoding: 415,
+  rate_limited: 429,
 };
 
 /** The JSON body of every error response: InfluxDB's `{"error": ...}` shape. */
@@ -38,8 +54,15 @@ export function errorMiddleware(logger: Logger): Middleware {
       if (status >= 500) logger.error('request failed', { method: ctx.method, path: ctx.path, status, error: errorText(err) });
       ctx.status = status;
       ctx.body = { error: message } satisfies ErrorBody;
+      setErrorHeaders(ctx, err);
     }
   };
+}
+
+/** The headers some errors call for: what credentials to send (RFC 9110), when to retry. */
+function setErrorHeaders(ctx: { set(field: string, value: string): void }, err: unknown): void {
+  if (err instanceof UnauthorizedError) ctx.set('WWW-Authenticate', 'Basic realm="rusts"');
+  else if (err instanceof RateLimitedError) ctx.set('Retry-After', String(err.retryAfterSeconds));
 }
 
 function describeError(err: unknown): { status: number; message: string } {

@@ -1,4 +1,4 @@
-import { Column } from './column.ts';
+import { Column, type ColumnArena } from './column.ts';
 import type { FieldType, FieldValue } from './field.ts';
 import { canonicalSeriesKey, sortTags, type Tag } from './series.ts';
 import { timestampMillis, timestampSubMillis, type Timestamp } from './time.ts';
@@ -19,12 +19,15 @@ export class BatchSeries {
     readonly tags: readonly Tag[],
   ) {}
 
-  /** The column of `name`, created with `type` on first use. A second type for one field in one batch is a conflict the engine reports. */
-  column(name: string, type: FieldType): Column {
+  /**
+   * The column of `name`, created with `type` and room for `capacity` points (cut from `arena`
+   * if given) on first use. A second type for one field in one batch is a conflict the engine reports.
+   */
+  column(name: string, type: FieldType, capacity?: number, arena?: ColumnArena): Column {
     for (const field of this.fields) {
       if (field.name === name && field.column.type === type) return field.column;
     }
-    const column = new Column(type);
+    const column = new Column(type, capacity, arena);
     this.fields.push({ name, column });
     return column;
   }

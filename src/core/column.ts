@@ -32,34 +32,121 @@ interface Storage {
   readonly values: ColumnValues;
 }
 
+/** Bytes per point in a shared buffer: ms (f64), sub (i32) and the value (8 bytes, 1 for booleans, none for strings). */
+function pointBytes(type: FieldType): number {
+  return type === FieldType.String ? 12 : type === FieldType.Boolean ? 13 : 20;
+}
+
+/**
+ * The three arrays of a column of `capacity` points cut from `buffer` at byte `at`, which is a
+ * multiple of 8. Laid out 8-byte values first so every view is aligned: ms (f64), values
+ * (8 bytes), sub (i32), booleans (1 byte); strings' values are a JS array.
+ */
+function cutStorage(type: FieldType, capacity: number, buffer: ArrayBuffer, at: number): Storage {
+  const ms = new Float64Array(buffer, at, capacity);
+  const next = at + capacity * 8;
+  switch (type) {
+    case FieldType.Float:
+      return { ms, values: new Float64Array(buffer, next, capacity), sub: new Int32Array(buffer, next + capacity * 8, capacity) };
+    case FieldType.Integer:
+      return { ms, values: new BigInt64Array(buffer, next, capacity), sub: new Int32Array(buffer, next + capacity * 8, capacity) };
+    case FieldType.Unsigned:
+      return { ms, values: new BigUint64Array(buffer, next, capacity), sub: new Int32Array(buffer, next + capacity * 8, capacity) };
+    case FieldType.Boolean:
+      return { ms, sub: new Int32Array(buffer, next, capacity), values: new Uint8Array(buffer, next + capacity * 4, capacity) };
+    case FieldType.String:
+      return { ms, sub: new Int32Array(buffer, next, capacity), values: new Array<string>(capacity) };
+    default:
+      throw new InvalidFieldTypeError(type);
+  }
+}
+
+// Zero-length arrays cannot be written, so every empty column can share them; `reserve` replaces
+// them before the first point. Each would otherwise cost ~180 bytes of heap.
+const EMPTY_MS = new Float64Array(0);
+const EMPTY_SUB = new Int32Array(0);
+const EMPTY_VALUES: Record<FieldType, ColumnValues | null> = {
+  [FieldType.Float]: new Float64Array(0),
+  [FieldType.Integer]: new BigInt64Array(0),
+  [FieldType.Unsigned]: new BigUint64Array(0),
+  [FieldType.Boolean]: new Uint8Array(0),
+  [FieldType.String]: null, // a JS array would grow when written
+};
+
 /**
  * The three arrays of a column of `capacity` points. For numeric types they share one
  * ArrayBuffer: one backing-store allocation instead of three, which is most of what creating and
- * growing columns costs (the line protocol parser creates one per series and field per batch).
- * Laid out 8-byte values first so every view is aligned: ms (f64), values (8 bytes), sub (i32);
- * booleans (1 byte) go last.
+ * growing columns costs.
  */
-function allocStorage(type: FieldType, capacity: number): Storage {
+function allocStorage(type: FieldType, capacity: number, arena: ColumnArena | undefined): Storage {
+  if (capacity === 0) {
+    const values = EMPTY_VALUES[type] ?? allocValues(type, 0);
+    return { ms: EMPTY_MS, sub: EMPTY_SUB, values };
+  }
+  const cut = arena?.cut(type, capacity);
+  if (cut !== undefined) return cut;
   // Arrays of up to 64 bytes live on the JS heap, where the young generation allocates and frees
-  // them almost for free; a shared buffer pays off only beyond that (measured: 1-point columns of
-  // small writes got slower with it).
+  // them almost for free; a buffer of their own pays off only beyond that (measured: 1-point
+  // columns of small writes got slower with it).
   if (type === FieldType.String || capacity <= ON_HEAP_POINTS) {
     return { ms: new Float64Array(capacity), sub: new Int32Array(capacity), values: allocValues(type, capacity) };
   }
-  const wide = type !== FieldType.Boolean;
-  const buffer = new ArrayBuffer(capacity * (8 + 4 + (wide ? 8 : 1)));
-  const ms = new Float64Array(buffer, 0, capacity);
-  if (!wide) return { ms, sub: new Int32Array(buffer, capacity * 8, capacity), values: new Uint8Array(buffer, capacity * 12, capacity) };
-  const at = capacity * 8;
-  const values =
-    type === FieldType.Float
-      ? new Float64Array(buffer, at, capacity)
-      : type === FieldType.Integer
-        ? new BigInt64Array(buffer, at, capacity)
-        : type === FieldType.Unsigned
-          ? new BigUint64Array(buffer, at, capacity)
-          : allocValues(type, capacity); // throws for an unknown type
-  return { ms, sub: new Int32Array(buffer, capacity * 16, capacity), values };
+  return cutStorage(type, capacity, new ArrayBuffer(capacity * pointBytes(type)), 0);
+}
+
+/**
+ * One ArrayBuffer that the arrays of many columns are cut from, for a producer that knows how
+ * many columns of what size it is about to make (the line protocol parser, per body): one
+ * allocation for all of them, and views instead of on-heap arrays, which take 2.5x the heap.
+ * The buffer lives as long as any column cut from it; a column that grows moves out of it.
+ */
+export class ColumnArena {
+  private readonly buffer: ArrayBuffer;
+  private offset = 0;
+
+  constructor(bytes: number) {
+    this.buffer = new ArrayBuffer(bytes);
+  }
+
+  /** The bytes a column of `type` and `capacity` takes in an arena. */
+  static bytesFor(type: FieldType, capacity: number): number {
+    return Math.ceil((capacity * pointBytes(type)) / 8) * 8;
+  }
+
+  /** A column's arrays, or undefined when the arena has no room left for them. */
+  cut(type: FieldType, capacity: number): Storage | undefined {
+    const bytes = ColumnArena.bytesFor(type, capacity);
+    if (this.offset + bytes > this.buffer.byteLength) return undefined;
+    const storage = cutStorage(type, capacity, this.buffer, this.offset);
+    this.offset += bytes;
+    return storage;
+  }
+}
+
+/** Copies points [start, end) of `from` to `to` at `at`; both hold the same type and `to` has room. */
+function copyPoints(to: Storage, at: number, from: Storage, start: number, end: number): void {
+  const n = end - start;
+  if (n <= 0) return;
+  if (n <= SMALL_COPY) {
+    // `subarray` on a small typed array forces V8 to move it off the JS heap (an allocation
+    // and a copy); for the 1-point columns of remote write and small batches, a loop is far cheaper.
+    const values = to.values as Float64Array;
+    const fromValues = from.values as Float64Array;
+    for (let i = 0; i < n; i++) {
+      to.ms[at + i] = from.ms[start + i]!;
+      to.sub[at + i] = from.sub[start + i]!;
+      values[at + i] = fromValues[start + i]!;
+    }
+    return;
+  }
+  to.ms.set(from.ms.subarray(start, end), at);
+  to.sub.set(from.sub.subarray(start, end), at);
+  if (Array.isArray(to.values)) {
+    const fromValues = from.values as string[];
+    for (let i = 0; i < n; i++) to.values[at + i] = fromValues[start + i]!;
+  } else {
+    (to.values as Float64Array).set((from.values as Float64Array).subarray(start, end), at);
+  }
 }
 
 /**
@@ -75,9 +162,10 @@ export class Column {
   sub: Int32Array;
   values: ColumnValues;
 
-  constructor(type: FieldType, capacity = 8) {
+  /** With `arena`, the arrays are cut from it while it has room. */
+  constructor(type: FieldType, capacity = 8, arena?: ColumnArena) {
     this.type = type;
-    const storage = allocStorage(type, capacity);
+    const storage = allocStorage(type, capacity, arena);
     this.ms = storage.ms;
     this.sub = storage.sub;
     this.values = storage.values;
@@ -101,18 +189,11 @@ export class Column {
     const need = this.length + extra;
     if (need <= this.ms.length) return;
     const capacity = Math.max(need, this.ms.length * 2, 8);
-    const { ms, sub, values } = allocStorage(this.type, capacity);
-    ms.set(this.ms.subarray(0, this.length));
-    sub.set(this.sub.subarray(0, this.length));
-    if (Array.isArray(values)) {
-      const old = this.values as string[];
-      for (let i = 0; i < this.length; i++) values[i] = old[i]!;
-    } else {
-      (values as Float64Array).set((this.values as Float64Array).subarray(0, this.length));
-    }
-    this.ms = ms;
-    this.sub = sub;
-    this.values = values;
+    const storage = allocStorage(this.type, capacity, undefined);
+    copyPoints(storage, 0, this, 0, this.length);
+    this.ms = storage.ms;
+    this.sub = storage.sub;
+    this.values = storage.values;
   }
 
   pushFloat(ms: number, sub: number, value: number): void {
@@ -168,28 +249,7 @@ export class Column {
     const n = end - start;
     if (n <= 0) return;
     this.reserve(n);
-    if (n <= SMALL_COPY) {
-      // `subarray` on a small typed array forces V8 to move it off the JS heap (an allocation
-      // and a copy); for the 1-point columns of remote write and small batches, a loop is far cheaper.
-      const { ms, sub } = this;
-      const values = this.values as Float64Array;
-      const from = src.values as Float64Array;
-      for (let i = 0; i < n; i++) {
-        ms[this.length + i] = src.ms[start + i]!;
-        sub[this.length + i] = src.sub[start + i]!;
-        values[this.length + i] = from[start + i]!;
-      }
-      this.length += n;
-      return;
-    }
-    this.ms.set(src.ms.subarray(start, end), this.length);
-    this.sub.set(src.sub.subarray(start, end), this.length);
-    if (Array.isArray(this.values)) {
-      const from = src.values as string[];
-      for (let i = 0; i < n; i++) this.values[this.length + i] = from[start + i]!;
-    } else {
-      (this.values as Float64Array).set((src.values as Float64Array).subarray(start, end), this.length);
-    }
+    copyPoints(this, this.length, src, start, end);
     this.length += n;
   }
 

@@ -5,7 +5,9 @@ import type { ConfigOverrides } from './config.ts';
 export type Command =
   | { readonly kind: 'help' }
   | { readonly kind: 'version' }
-  | { readonly kind: 'serve'; readonly overrides: ConfigOverrides };
+  | { readonly kind: 'serve'; readonly overrides: ConfigOverrides }
+  /** Print a password hash (password read from stdin), or with `token` a new API token and its hash. */
+  | { readonly kind: 'hash-password'; readonly token: boolean };
 
 /** A command line that cannot be understood; the process answers it with the usage text and exit code 2. */
 export class UsageError extends RustsError {
@@ -18,6 +20,9 @@ export const USAGE = `Usage: rusts <command> [options]
 
 Commands:
   serve               Run the server until SIGINT or SIGTERM
+  hash-password       Read a password from stdin and print its hash for [[auth.users]] password_hash
+  hash-password --token
+                      Print a new random API token and its hash for [[auth.tokens]] token_hash
 
 Options:
   -h, --help          Show this help and exit
@@ -45,6 +50,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (first === '-h' || first === '--help') return { kind: 'help' };
   if (first === '--version') return { kind: 'version' };
   if (first === 'serve') return parseServe(rest);
+  if (first === 'hash-password') return parseHashPassword(rest);
   if (first.startsWith('-')) throw new UsageError(`unknown flag "${first}"`);
   throw new UsageError(`unknown command "${first}"`);
 }
@@ -73,4 +79,17 @@ function parseServe(args: readonly string[]): Command {
     overrides[key] = value;
   }
   return { kind: 'serve', overrides };
+}
+
+function parseHashPassword(args: readonly string[]): Command {
+  let token = false;
+  for (const arg of args) {
+    if (arg === '-h' || arg === '--help') return { kind: 'help' };
+    if (arg !== '--token') {
+      throw new UsageError(arg.startsWith('-') ? `unknown flag "${arg}" for "rusts hash-password"` : `unexpected argument "${arg}" for "rusts hash-password" (the password is read from stdin, so that it stays out of the shell history)`);
+    }
+    if (token) throw new UsageError('flag --token given more than once');
+    token = true;
+  }
+  return { kind: 'hash-password', token };
 }

@@ -3,10 +3,15 @@ import { resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { RustsError } from '../core/index.ts';
 import { DEFAULT_ENGINE_OPTIONS, MAX_BLOCK_POINTS, type EngineOptions, type WalDurability } from '../storage/index.ts';
+import { MAX_SHARDS } from '../cluster/index.ts';
+import { DEFAULT_AUTH_CONFIG, parsePasswordHash, parseTokenHash, type AuthConfig, type AuthToken, type AuthUser, type Permission } from '../api/auth/index.ts';
+import { DEFAULT_LIMITS, type LimitsConfig } from '../api/limits/index.ts';
 import { parseDuration, parseSize } from './units.ts';
 
 export const DEFAULT_BIND = '127.0.0.1:8086';
 export const DEFAULT_DATA_DIR = './data';
+/** One shard per database: on a single node more shards only add WALs to fsync (each shard is its own engine). */
+export const DEFAULT_SHARDS = 1;
 /** Used when `wal_durability = "periodic"` and no `wal_sync_interval` is given. */
 export const DEFAULT_WAL_SYNC_INTERVAL_MS = 100;
 
@@ -25,6 +30,12 @@ export interface ServerConfig {
   /** Absolute path: relative paths are resolved against the working directory when loading. */
   readonly dataDir: string;
   readonly storage: StorageOptions;
+  /** Shards of each new database (`[storage] shards`); an existing database keeps its own count. */
+  readonly shards: number;
+  /** `[auth]`: off unless the file turns it on. */
+  readonly auth: AuthConfig;
+  /** `[limits]`: request rate, body sizes, query bounds. */
+  readonly limits: LimitsConfig;
   /** The config file that was read, as given on the command line, or null. */
   readonly configFile: string | null;
 }
@@ -65,6 +76,9 @@ export function loadConfig(
     bind: fromFlags.bind ?? fromEnv.bind ?? file.bind ?? parseBind(DEFAULT_BIND),
     dataDir: resolve(cwd, fromFlags.dataDir ?? fromEnv.dataDir ?? file.dataDir ?? DEFAULT_DATA_DIR),
     storage: { ...DEFAULT_ENGINE_OPTIONS, ...file.storage },
+    shards: file.shards ?? DEFAULT_SHARDS,
+    auth: file.auth ?? DEFAULT_AUTH_CONFIG,
+    limits: { ...DEFAULT_LIMITS, ...file.limits },
     configFile: overrides.configFile ?? null,
   };
 }
@@ -92,6 +106,9 @@ interface Layer {
   bind?: BindAddress;
   dataDir?: string;
   storage?: Partial<StorageOptions>;
+  auth?: AuthConfig;
+  limits?: Partial<LimitsConfig>;
+  shards?: number;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -158,7 +175,7 @@ function tomlReason(err: TomlError): string {
   return `line ${err.line}, column ${err.column}: ${reason}\n${frame.join('\n')}`.trimEnd();
 }
 
-const TOP_LEVEL_KEYS = ['bind', 'data_dir', 'storage'];
+const TOP_LEVEL_KEYS = ['bind', 'data_dir', 'storage', 'auth', 'limits'];
 
 function fileLayer(doc: Record<string, unknown>): Layer {
   const layer: Layer = {};
@@ -170,8 +187,17 @@ function fileLayer(doc: Record<string, unknown>): Layer {
       case 'data_dir':
         layer.dataDir = keyed(key, () => directoryValue(value));
         break;
-      case 'storage':
-        layer.storage = storageLayer(value);
+      case 'storage': {
+        const { shards, ...storage } = isTable(value) ? value : {};
+        layer.storage = storageLayer(isTable(value) ? storage : value);
+        if (shards !== undefined) layer.shards = keyed('storage.shards', () => countValue(shards, 1, MAX_SHARDS));
+        break;
+      }
+      case 'auth':
+        layer.auth = authLayer(value);
+        break;
+      case 'limits':
+        layer.limits = limitsLayer(value);
         break;
       default:
         throw new RangeError(`unknown key "${key}"; known top-level keys: ${TOP_LEVEL_KEYS.join(', ')}`);
@@ -196,7 +222,7 @@ const NUMERIC_STORAGE_KEYS: Readonly<Record<string, { option: NumericOption; par
 };
 
 const WAL_MODES: readonly WalDurability['mode'][] = ['every-write', 'periodic', 'os-default', 'none'];
-const STORAGE_KEYS = ['wal_durability', 'wal_sync_interval', ...Object.keys(NUMERIC_STORAGE_KEYS)];
+const STORAGE_KEYS = ['shards', 'wal_durability', 'wal_sync_interval', ...Object.keys(NUMERIC_STORAGE_KEYS)];
 
 function storageLayer(table: unknown): Partial<StorageOptions> {
   if (!isTable(table)) throw new TypeError(`storage: expected a table ([storage]), got ${describe(table)}`);
@@ -223,6 +249,143 @@ function storageLayer(table: unknown): Partial<StorageOptions> {
   if (mode === 'periodic') options.walDurability = { mode, intervalMs: syncIntervalMs ?? DEFAULT_WAL_SYNC_INTERVAL_MS };
   else if (mode !== undefined) options.walDurability = { mode };
   return options;
+}
+
+// ---- [auth] ----
+
+const AUTH_KEYS = ['enabled', 'users', 'tokens'];
+const PERMISSIONS: readonly Permission[] = ['read', 'write', 'all'];
+
+function authLayer(table: unknown): AuthConfig {
+  if (!isTable(table)) throw new TypeError(`auth: expected a table ([auth]), got ${describe(table)}`);
+  let enabled = false;
+  let users: AuthUser[] = [];
+  let tokens: AuthToken[] = [];
+  for (const [key, value] of Object.entries(table)) {
+    const name = `auth.${key}`;
+    if (key === 'enabled') enabled = keyed(name, () => booleanValue(value));
+    else if (key === 'users') users = tablesValue(name, '[[auth.users]]', value).map(([entry, at]) => userEntry(entry, at));
+    else if (key === 'tokens') tokens = tablesValue(name, '[[auth.tokens]]', value).map(([entry, at]) => tokenEntry(entry, at));
+    else throw new RangeError(`unknown key "${name}"; known keys in [auth]: ${AUTH_KEYS.join(', ')}`);
+  }
+  uniqueNames('auth.users', users);
+  uniqueNames('auth.tokens', tokens);
+  if (enabled && users.length === 0 && tokens.length === 0) {
+    throw new RangeError('auth.enabled: is true, but there is no [[auth.users]] or [[auth.tokens]] entry, so nobody could log in');
+  }
+  return { enabled, users, tokens };
+}
+
+function userEntry(entry: Record<string, unknown>, at: string): AuthUser {
+  const fields = entryFields(entry, at, 'password_hash');
+  if (fields.hash === undefined) throw new RangeError(`${at}.password_hash: missing; "rusts hash-password" prints one`);
+  const passwordHash = keyed(`${at}.password_hash`, () => stringValue(fields.hash, '"scrypt:..."'));
+  keyed(`${at}.password_hash`, () => parsePasswordHash(passwordHash));
+  return { name: fields.name, passwordHash, admin: fields.admin, permissions: fields.permissions };
+}
+
+function tokenEntry(entry: Record<string, unknown>, at: string): AuthToken {
+  const fields = entryFields(entry, at, 'token_hash');
+  if (fields.hash === undefined) throw new RangeError(`${at}.token_hash: missing; "rusts hash-password --token" prints one`);
+  const tokenHash = keyed(`${at}.token_hash`, () => stringValue(fields.hash, '"sha256:..."'));
+  keyed(`${at}.token_hash`, () => parseTokenHash(tokenHash));
+  return { name: fields.name, tokenHash, admin: fields.admin, permissions: fields.permissions };
+}
+
+/** The keys users and tokens share, and the raw value of their hash key. */
+function entryFields(entry: Record<string, unknown>, at: string, hashKey: 'password_hash' | 'token_hash') {
+  let name: string | undefined;
+  let hash: unknown;
+  let admin = false;
+  let permissions: ReadonlyMap<string, Permission> = new Map();
+  for (const [key, value] of Object.entries(entry)) {
+    if (key === 'name') name = keyed(`${at}.name`, () => principalName(value));
+    else if (key === 'admin') admin = keyed(`${at}.admin`, () => booleanValue(value));
+    else if (key === 'permissions') permissions = permissionsValue(value, `${at}.permissions`);
+    else if (key === hashKey) hash = value;
+    else throw new RangeError(`unknown key "${at}.${key}"; known keys: name, ${hashKey}, admin, permissions`);
+  }
+  if (name === undefined) throw new RangeError(`${at}.name: missing`);
+  return { name, hash, admin, permissions };
+}
+
+function tablesValue(name: string, header: string, value: unknown): [Record<string, unknown>, string][] {
+  if (!Array.isArray(value)) throw new TypeError(`${name}: expected an array of tables (${header}), got ${describe(value)}`);
+  return value.map((entry: unknown, i) => {
+    const at = `${name}[${i}]`;
+    if (!isTable(entry)) throw new TypeError(`${at}: expected a table, got ${describe(entry)}`);
+    return [entry, at];
+  });
+}
+
+function principalName(value: unknown): string {
+  const name = stringValue(value, 'a user or token name');
+  if (name === '') throw new RangeError('must not be empty');
+  // Basic auth separates the user from the password with the first ':'.
+  if (name.includes(':')) throw new RangeError(`must not contain ":", got "${name}"`);
+  if (/[\x00-\x1f\x7f]/.test(name)) throw new RangeError(`must not contain control characters, got ${JSON.stringify(name)}`);
+  return name;
+}
+
+function permissionsValue(value: unknown, at: string): ReadonlyMap<string, Permission> {
+  if (!isTable(value)) throw new TypeError(`${at}: expected a table of database = "read" | "write" | "all", got ${describe(value)}`);
+  const permissions = new Map<string, Permission>();
+  for (const [database, permission] of Object.entries(value)) {
+    const key = `${at}.${/^[A-Za-z0-9_-]+$/.test(database) ? database : JSON.stringify(database)}`;
+    if (database === '') throw new RangeError(`${key}: a database name must not be empty`);
+    const text = keyed(key, () => stringValue(permission, PERMISSIONS.map((p) => `"${p}"`).join(' | ')));
+    const known = PERMISSIONS.find((p) => p === text);
+    if (known === undefined) throw new RangeError(`${key}: expected one of ${PERMISSIONS.map((p) => `"${p}"`).join(', ')}, got "${text}"`);
+    permissions.set(database, known);
+  }
+  return permissions;
+}
+
+function uniqueNames(at: string, entries: readonly { name: string }[]): void {
+  const seen = new Set<string>();
+  for (const { name } of entries) {
+    if (seen.has(name)) throw new RangeError(`${at}: the name "${name}" is used twice`);
+    seen.add(name);
+  }
+}
+
+// ---- [limits] ----
+
+type LimitsOption = keyof LimitsConfig;
+
+const LIMITS_KEYS: Readonly<Record<string, { option: LimitsOption; parse: (value: unknown) => number }>> = {
+  rate_limit_rps: { option: 'rateLimitRps', parse: rateValue },
+  rate_limit_burst: { option: 'rateLimitBurst', parse: (value) => countValue(value, 0) },
+  max_body_size: { option: 'maxBodyBytes', parse: sizeValue },
+  max_decompressed_size: { option: 'maxDecompressedBytes', parse: sizeValue },
+  query_timeout: { option: 'queryTimeoutMs', parse: durationValue },
+  max_query_points: { option: 'maxQueryPoints', parse: (value) => countValue(value, 1) },
+};
+
+function limitsLayer(table: unknown): Partial<LimitsConfig> {
+  if (!isTable(table)) throw new TypeError(`limits: expected a table ([limits]), got ${describe(table)}`);
+  const limits: { -readonly [K in LimitsOption]?: number } = {};
+  for (const [key, value] of Object.entries(table)) {
+    const known = LIMITS_KEYS[key];
+    if (known === undefined) throw new RangeError(`unknown key "limits.${key}"; known keys in [limits]: ${Object.keys(LIMITS_KEYS).join(', ')}`);
+    limits[known.option] = keyed(`limits.${key}`, () => known.parse(value));
+  }
+  if ((limits.rateLimitBurst ?? 0) > 0 && (limits.rateLimitRps ?? 0) === 0) {
+    // A burst that silently does nothing would let someone believe their server is rate limited.
+    throw new RangeError('limits.rate_limit_burst: only applies when rate_limit_rps is above 0');
+  }
+  return limits;
+}
+
+function rateValue(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`expected a number of requests per second, got ${describe(value)}`);
+  if (value < 0) throw new RangeError(`must be at least 0 (0 turns rate limiting off), got ${describe(value)}`);
+  return value;
+}
+
+function booleanValue(value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`expected true or false, got ${describe(value)}`);
+  return value;
 }
 
 /** `parse()` of the value of `key`: its RangeError or TypeError names the key (orFail then adds the file). */

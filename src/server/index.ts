@@ -12,5 +12,6 @@ export {
   type StorageOptions,
 } from './config.ts';
 export { parseCommandLine, UsageError, USAGE, type Command } from './cli.ts';
+export { runHashPassword, type HashPasswordIo } from './hashPassword.ts';
 export { startServer, StartupError, type RunningServer } from './server.ts';
 export { parseDuration, parseSize } from './units.ts';

@@ -4,6 +4,7 @@ import { consoleLogger, type Logger } from '../core/index.ts';
 import { parseCommandLine, USAGE, UsageError, type Command } from './cli.ts';
 import { ConfigError, formatBind, loadConfig, type ConfigOverrides, type ServerConfig } from './config.ts';
 import { startServer, StartupError, type RunningServer } from './server.ts';
+import { runHashPassword } from './hashPassword.ts';
 
 // Exit codes: 0 after a clean shutdown, 1 when the server cannot run (or a bug), 2 for a usage or config mistake.
 const EXIT_FAILURE = 1;
@@ -27,6 +28,19 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'serve':
       return serve(command.overrides, consoleLogger);
+    case 'hash-password':
+      return hashPasswordCommand(command.token);
+  }
+}
+
+async function hashPasswordCommand(token: boolean): Promise<number> {
+  try {
+    await runHashPassword(token, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    return 0;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`rusts: ${err.message}\n`);
+    return EXIT_USAGE;
   }
 }
 
@@ -45,20 +59,17 @@ async function serve(overrides: ConfigOverrides, logger: Logger): Promise<number
   const stopRequested = firstSignal(logger);
   let server: RunningServer;
   try {
-    server = await startServer(config, { logger });
+    server = await startServer(config, {
+      logger,
+      onListening: (url) =>
+        logger.info('listening', { url, bind: formatBind(config.bind), dataDir: config.dataDir, configFile: config.configFile, version: VERSION, pid: process.pid }),
+    });
   } catch (err) {
     if (!(err instanceof StartupError)) throw err;
     logger.error(err.message);
     return EXIT_FAILURE;
   }
-  logger.info('listening', {
-    url: server.url,
-    bind: formatBind(config.bind),
-    dataDir: config.dataDir,
-    configFile: config.configFile,
-    version: VERSION,
-    pid: process.pid,
-  });
+  logger.info('ready', { url: server.url });
 
   await stopRequested;
   await server.close();

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import { access, constants, mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../api/index.ts';
+import { createApp, ServerState } from '../api/index.ts';
+import { LocalRouter } from '../cluster/index.ts';
 import { RustsError, type Logger } from '../core/index.ts';
-import { StorageEngine } from '../storage/index.ts';
 import { formatBind, type ServerConfig } from './config.ts';
 
 // Requests in flight get this long to finish at shutdown before their connections are cut, so a
@@ -30,38 +30,40 @@ export interface RunningServer {
 }
 
 /**
- * Open the storage engine in `config.dataDir` (replaying its WAL, which may take a while) and then
- * listen on `config.bind`. On failure nothing is left open.
+ * Listen on `config.bind`, then open storage in `config.dataDir` (replaying WALs, which may take a
+ * while; `/ready` answers 503 until it is done). Resolves once storage is open. On failure nothing
+ * is left open.
  * @throws StartupError with a message fit for the operator
  */
-export async function startServer(config: ServerConfig, deps: { logger: Logger }): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, deps: { logger: Logger; onListening?: (url: string) => void }): Promise<RunningServer> {
   const { logger } = deps;
   await prepareDataDir(config.dataDir);
 
-  logger.info('opening storage engine', { dataDir: config.dataDir });
-  let engine: StorageEngine;
-  try {
-    engine = await StorageEngine.open({ dataDir: config.dataDir, ...config.storage }, { logger });
-  } catch (err) {
-    throw new StartupError(`Cannot open the storage engine in "${config.dataDir}": ${errorMessage(err)}`, { cause: err });
-  }
-
-  const server = createServer(createApp({ engine, logger }).callback());
-  try {
-    await listen(server, config);
-  } catch (err) {
-    await engine.close();
-    throw err;
-  }
-
+  const state = new ServerState();
+  const app = createApp({ state, logger, auth: config.auth, limits: config.limits });
+  const server = createServer(app.callback());
+  await listen(server, config);
   const { port } = server.address() as AddressInfo;
   const host = config.bind.host === '' ? '127.0.0.1' : config.bind.host;
+  const url = `http://${formatBind({ host, port })}`;
+  deps.onListening?.(url);
+
+  logger.info('opening storage', { dataDir: config.dataDir });
+  let router: LocalRouter;
+  try {
+    router = await LocalRouter.open({ dataDir: config.dataDir, shards: config.shards, engine: config.storage }, { logger });
+  } catch (err) {
+    await stopHttp(server);
+    throw new StartupError(`Cannot open storage in "${config.dataDir}": ${errorMessage(err)}`, { cause: err });
+  }
+  state.ready(router);
+
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${formatBind({ host, port })}`,
+    url,
     port,
     close() {
-      closing ??= stopHttp(server).then(() => engine.close());
+      closing ??= stopHttp(server).then(() => router.close());
       return closing;
     },
   };

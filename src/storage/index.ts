@@ -12,4 +12,5 @@ export {
 } from './engine/engine.ts';
 export { DEFAULT_ENGINE_OPTIONS, type EngineOptions, type WalDurability } from './engine/options.ts';
 export { MAX_BLOCK_POINTS } from '../codec/index.ts';
-export { NodeFs, MemFs, ErrorFs, type Fs } from './fs/index.ts';
+export { NodeFs, MemFs, ErrorFs, mkdirDurable, readFileIfExists, writeFileAtomic, isErrnoCode, type Fs } from './fs/index.ts';
+export { emptyScanReport, type ScanReport } from './scan.ts';

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   Column,
+  ColumnArena,
   FieldType,
+  booleanValue,
+  floatValue,
+  integerValue,
+  stringValue,
+  unsignedValue,
+  type FieldValue,
   MAX_TIMESTAMP,
   MIN_TIMESTAMP,
   canonicalSeriesKey,
@@ -96,5 +103,37 @@ describe('Column.sortedUnique()', () => {
       assert.equal((dst.values as string[])[n], `s${n - 1}`);
       assert.equal(dst.ms[n], n - 1);
     }
+  });
+});
+
+describe('Column storage', () => {
+  const floats = (column: Column): number[] => Array.from(column.values as Float64Array).slice(0, column.length);
+  it('lets empty columns grow independently', () => {
+    const a = new Column(FieldType.Float, 0);
+    const b = new Column(FieldType.Float, 0);
+    a.pushFloat(1, 0, 1.5);
+    assert.deepEqual([b.length, b.capacity, floats(a)], [0, 0, [1.5]]);
+    const s = new Column(FieldType.String, 0);
+    s.pushString(1, 0, 'x');
+    assert.deepEqual([new Column(FieldType.String, 0).values, (s.values as string[])[0]], [[], 'x']);
+  });
+  it('cuts independent columns of every type from an arena, which move out when they grow', () => {
+    const points: FieldValue[][] = [
+      [floatValue(1.5), floatValue(-2.5), floatValue(3.5)],
+      [integerValue(1n), integerValue(-2n), integerValue(3n)],
+      [unsignedValue(1n), unsignedValue(2n), unsignedValue(3n)],
+      [booleanValue(true), booleanValue(false), booleanValue(true)],
+      [stringValue('a'), stringValue('b'), stringValue('c')],
+    ];
+    const types = points.map((p) => p[0]!.type);
+    const arena = new ColumnArena(types.reduce((n, t) => n + ColumnArena.bytesFor(t, 3), 0));
+    const columns = types.map((t) => new Column(t, 3, arena));
+    columns.forEach((c, k) => points[k]!.forEach((v, i) => c.pushValue(i, i * 7, v)));
+    columns[0]!.pushFloat(3, 0, 4.5); // beyond its capacity: a buffer of its own
+    assert.deepEqual(floats(columns[0]!), [1.5, -2.5, 3.5, 4.5]);
+    columns.forEach((c, k) => {
+      for (let i = 0; i < 3; i++) assert.deepEqual([c.ms[i], c.sub[i], c.valueAt(i)], [i, i * 7, points[k]![i]], `type ${c.type} point ${i}`);
+    });
+    assert.equal(new Column(FieldType.Float, 2, arena).capacity, 2); // a full arena: arrays of its own
   });
 });

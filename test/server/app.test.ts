@@ -6,23 +6,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Koa from 'koa';
 import request from 'supertest';
-import { createApp, VERSION } from '../../src/api/index.ts';
+import { createApp, ServerState, VERSION } from '../../src/api/index.ts';
+import { LocalRouter } from '../../src/cluster/index.ts';
 // Reaches past src/api/index.ts: until the API has routes that fail, only a test app can throw.
 import { errorMiddleware } from '../../src/api/errors.ts';
 import { CorruptionError, EngineClosedError, FieldType, FieldTypeConflictError, silentLogger } from '../../src/core/index.ts';
-import { StorageEngine } from '../../src/storage/index.ts';
 
-describe('createApp({ engine, logger })', () => {
+describe('createApp({ state, logger })', () => {
   let dir: string;
-  let engine: StorageEngine;
+  let router: LocalRouter;
   let handler: ReturnType<ReturnType<typeof createApp>['callback']>;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rusts-app-'));
-    engine = await StorageEngine.open({ dataDir: dir }, { logger: silentLogger });
-    handler = createApp({ engine, logger: silentLogger }).callback();
+    router = await LocalRouter.open({ dataDir: dir, shards: 1 }, { logger: silentLogger });
+    const state = new ServerState();
+    state.ready(router);
+    handler = createApp({ state, logger: silentLogger }).callback();
   });
   after(async () => {
-    await engine.close();
+    await router.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -11,11 +11,12 @@ import { BIN, exitOf, freePort, listenOn, logLines, spawnRusts, waitForOk, type 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 const CRASHING_WRITER = `
-import { StorageEngine } from './src/storage/index.ts';
+import { LocalRouter } from './src/cluster/index.ts';
 import { batchOf, floatValue, silentLogger } from './src/core/index.ts';
-const engine = await StorageEngine.open({ dataDir: process.argv[1] }, { logger: silentLogger });
+const router = await LocalRouter.open({ dataDir: process.argv[1], shards: 1 }, { logger: silentLogger });
+await router.createDatabase('db');
 const point = { measurement: 'cpu', tags: [{ key: 'host', value: 'a' }], fields: [{ key: 'v', value: floatValue(1.5) }], timestamp: 1700000000000000000n };
-const result = await engine.write(batchOf([point]));
+const result = await router.write('db', batchOf([point]));
 if (result.written !== 1) throw new Error('write failed: ' + JSON.stringify(result));
 process.exit(0);
 `;
@@ -89,14 +90,55 @@ describe('rusts serve', () => {
       timeout: 30_000,
     });
     assert.equal(crash.status, 0, crash.stderr);
-    assert.deepEqual(filesUnder(join(dataDir, 'partitions')), [], 'nothing flushed before the server starts');
+    const partitions = join(dataDir, 'databases', 'db', '0', 'partitions');
+    assert.deepEqual(filesUnder(partitions), [], 'nothing flushed before the server starts');
 
     const port = await freePort();
     const proc = rusts(['serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir]);
     await waitForOk(`http://127.0.0.1:${port}/health`, proc);
     proc.child.kill('SIGTERM');
     assert.equal((await exitOf(proc)).code, 0, proc.stderr());
-    assert.notDeepEqual(filesUnder(join(dataDir, 'partitions')), [], 'closing the engine flushed the replayed point');
+    assert.notDeepEqual(filesUnder(partitions), [], 'closing the engine flushed the replayed point');
+  });
+
+  it('writes, queries, restarts and answers the same; an acknowledged write survives SIGKILL', async () => {
+    const dataDir = join(dir, 'data-e2e');
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const query = async (): Promise<unknown> => {
+      const res = await fetch(`${base}/query`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ database: 'e2e', measurement: 'cpu', select: [{ fn: 'sum', field: 'v' }, { fn: 'count', field: 'v' }], groupBy: { tags: ['host'] } }),
+      });
+      assert.equal(res.status, 200, await res.clone().text());
+      return ((await res.json()) as { series: Array<{ tags: unknown; values: unknown[][] }> }).series.map((s) => [s.tags, s.values[0]!.slice(1)]);
+    };
+    const write = async (body: string): Promise<void> => {
+      const res = await fetch(`${base}/write?db=e2e&precision=s`, { method: 'POST', body });
+      assert.equal(res.status, 204, await res.text());
+    };
+
+    let proc = rusts(['serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir]);
+    await waitForOk(`${base}/ready`, proc);
+    await write('cpu,host=a v=1 1700000000\ncpu,host=a v=2 1700000010\ncpu,host=b v=10 1700000000');
+    const want = [[{ host: 'a' }, [3, 2]], [{ host: 'b' }, [10, 1]]];
+    assert.deepEqual(await query(), want);
+    proc.child.kill('SIGTERM');
+    assert.equal((await exitOf(proc)).code, 0, proc.stderr());
+
+    proc = rusts(['serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir]);
+    await waitForOk(`${base}/ready`, proc);
+    assert.deepEqual(await query(), want);
+    await write('cpu,host=a v=4 1700000020');
+    proc.child.kill('SIGKILL');
+    await exitOf(proc);
+
+    proc = rusts(['serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir]);
+    await waitForOk(`${base}/ready`, proc);
+    assert.deepEqual(await query(), [[{ host: 'a' }, [7, 3]], [{ host: 'b' }, [10, 1]]]);
+    proc.child.kill('SIGTERM');
+    assert.equal((await exitOf(proc)).code, 0, proc.stderr());
   });
 
   it('exits 1 with a clear message when the port is taken', async () => {

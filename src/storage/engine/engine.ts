@@ -44,6 +44,7 @@ import { loadIndex, openPartitions } from './recovery.ts';
 import { chooseCompaction, compactSegments } from './compaction.ts';
 import { mergeColumns } from './merge.ts';
 import { acquireDataDirLock, releaseDataDirLock } from './lock.ts';
+import type { ScanReport } from '../scan.ts';
 
 export interface WriteResult {
   /** Points (field values) written and durable per the WAL mode. */
@@ -561,7 +562,7 @@ export class StorageEngine {
    * the range, merged across segments and MemTables (newer wins on equal timestamps), sorted.
    * Series are yielded one at a time, so a large selection never sits in memory whole.
    */
-  async *select(request: SelectRequest): AsyncGenerator<SeriesData> {
+  async *select(request: SelectRequest, report?: ScanReport): AsyncGenerator<SeriesData> {
     this.checkOpen();
     const refs = this.index.select([...request.matchers]);
     const range = request.range ?? ALL_TIME;
@@ -569,6 +570,12 @@ export class StorageEngine {
     const partitions = [...this.partitions.values()]
       .filter((p) => p.overlaps(split.minMs, split.maxMs))
       .sort((a, b) => a.startMs - b.startMs);
+    if (report !== undefined) {
+      report.shards++;
+      report.partitionsTotal += this.partitions.size;
+      report.partitionsScanned += partitions.length;
+      report.seriesMatched += refs.size;
+    }
     this.readsInFlight++;
     try {
       for (const ref of refs) {
@@ -577,7 +584,7 @@ export class StorageEngine {
         const names = request.fields ?? [...this.fieldsOf(series.measurement).keys()];
         const fields: Array<{ name: string; column: Column }> = [];
         for (const name of names) {
-          const column = await this.readField(series.key, series.id, name, partitions, split);
+          const column = await this.readField(series.key, series.id, name, partitions, split, report);
           if (column !== undefined && column.length > 0) fields.push({ name, column });
         }
         if (fields.length > 0) yield { key: series.key, id: series.id, measurement: series.measurement, tags: series.tags, fields };
@@ -588,13 +595,25 @@ export class StorageEngine {
     }
   }
 
-  private async readField(key: string, id: SeriesId, name: string, partitions: Partition[], range: SplitTimeRange): Promise<Column | undefined> {
+  private async readField(
+    key: string,
+    id: SeriesId,
+    name: string,
+    partitions: Partition[],
+    range: SplitTimeRange,
+    report: ScanReport | undefined,
+  ): Promise<Column | undefined> {
     const parts: Column[] = [];
     for (const partition of partitions) {
       for (const seg of partition.segments) {
-        if (!seg.bloom.mayContain(id) || this.tombstones.covers(key, seg.maxSeq)) continue;
+        if (!seg.bloom.mayContain(id) || this.tombstones.covers(key, seg.maxSeq)) {
+          if (report !== undefined) report.segmentsSkippedByBloom++;
+          continue;
+        }
         const field = seg.field(key, name);
-        if (field !== undefined) parts.push(...(await seg.readBlocks(field, range)));
+        if (field === undefined) continue;
+        if (report !== undefined) report.segmentsRead++;
+        parts.push(...(await seg.readBlocks(field, range, report)));
       }
     }
     for (const memtable of this.memtables()) {
@@ -602,7 +621,9 @@ export class StorageEngine {
       if (chunked !== undefined) parts.push(...chunked.chunks);
     }
     if (parts.length === 0) return undefined;
-    return mergeColumns(parts, range);
+    const merged = mergeColumns(parts, range);
+    if (report !== undefined) report.pointsRead += merged.length;
+    return merged;
   }
 
   /** Deletes every series matching `matchers` with all its points; returns how many. */

@@ -4,6 +4,7 @@ import { decodeBlock } from '../../codec/index.ts';
 import { BloomFilter } from '../../index/index.ts';
 import type { Fs, FsFile } from '../fs/index.ts';
 import type { BlockCache } from './cache.ts';
+import type { ScanReport } from '../scan.ts';
 import {
   checkHeader,
   decodeFooter,
@@ -76,12 +77,16 @@ export class SegmentReader {
   }
 
   /** The decoded blocks of one field that overlap `range`, in time order (not clipped). */
-  async readBlocks(field: FieldEntry, range: SplitTimeRange | undefined): Promise<Column[]> {
+  async readBlocks(field: FieldEntry, range: SplitTimeRange | undefined, report?: ScanReport): Promise<Column[]> {
     const out: Column[] = [];
     for (const block of field.blocks) {
-      if (range !== undefined && !blockOverlaps(block, range)) continue;
+      if (range !== undefined && !blockOverlaps(block, range)) {
+        if (report !== undefined) report.blocksSkippedByTime++;
+        continue;
+      }
       out.push(await this.readBlock(block, field.type));
     }
+    if (report !== undefined) report.blocksRead += out.length;
     return out;
   }
 

@@ -55,6 +55,13 @@ test('key errors', () => {
   bad('cpu,host=a=b v=1', 'invalid tag format');
   bad('cpu,host=a,host=b v=1', 'duplicate tags');
   bad('cpu\\ v=1', 'missing fields'); // the escaped space does not end the key
+  // Ours: __name__ names the measurement in queries, so it cannot be a tag.
+  const reserved = 'invalid tag key "__name__": the name is reserved for the measurement';
+  bad('cpu,__name__=x v=1', reserved);
+  bad('cpu,host=a,__name__=x v=1 1', reserved);
+  bad('cpu,__name__=a,__name__=b v=1', 'duplicate tags'); // influxd's reasons come first
+  bad('cpu,__name__= v=1', 'missing tag value');
+  f('cpu,__name=x,name__=y __name__=1 1', ['cpu,__name=x,name__=y __name__=1 1']);
 });
 
 test('field keys', () => {
@@ -188,6 +195,15 @@ test('timestamps and precisions', () => {
   f('m v=1 9223372036854776', [`line 1: unable to parse 'm v=1 9223372036854776': ${range}`], 'us');
   f('m v=1 153722868', [`line 1: unable to parse 'm v=1 153722868': ${range}`], 'm');
   f('m v=1 2562048', [`line 1: unable to parse 'm v=1 2562048': ${range}`], 'h');
+  // int64 bounds in other precisions: within them it is the time range that rejects.
+  f('m v=1 9223372036854775807', [`line 1: unable to parse 'm v=1 9223372036854775807': ${range}`], 'us');
+  f('m v=1 -9223372036854775808', [`line 1: unable to parse 'm v=1 -9223372036854775808': ${range}`], 's');
+  const int64 = (ts: string): string => `line 1: unable to parse 'm v=1 ${ts}': strconv.ParseInt: parsing "${ts}": value out of range`;
+  f('m v=1 9223372036854775808', [int64('9223372036854775808')], 'us');
+  f('m v=1 -9223372036854775809', [int64('-9223372036854775809')], 's');
+  f('m v=1 9223372037000000000', [int64('9223372037000000000')], 'ms');
+  bad('m v=1 9223372036855775807', 'strconv.ParseInt: parsing "9223372036855775807": value out of range');
+  f('m v=1 00009223372036854775806', ['m v=1 9223372036854775806']); // leading zeros do not count
   bad('m v=1 9223372036854775808', 'strconv.ParseInt: parsing "9223372036854775808": value out of range');
   bad('m v=1 -9223372036854775809', 'strconv.ParseInt: parsing "-9223372036854775809": value out of range');
   bad('m v=1 123456789012345678901', 'strconv.ParseInt: parsing "123456789012345678901": value out of range');
@@ -267,6 +283,46 @@ test('the body buffer may be reused after parsing', () => {
   assert.deepEqual(samples(batch), ['m,h=a vv=1 1', 'm,h=a vv=2 2', 'm,h=a vx=3 3']);
 });
 
+test('what one batch learnt about a series does not leak into the next', () => {
+  // The parser remembers series keys and field layouts across batches (known.ts); each batch
+  // still gets exactly its own lines.
+  f('carry,h=a x=1,y=2 1', ['carry,h=a x=1 1', 'carry,h=a y=2 1']);
+  f('carry,h=a y=3,x=4i 2\ncarry,h=a y=5,x=6i 3', ['carry,h=a y=3 2', 'carry,h=a y=5 3', 'carry,h=a x=4i 2', 'carry,h=a x=6i 3']);
+  f('carry,h=a x=7,y=8,z=t 4', ['carry,h=a x=7 4', 'carry,h=a y=8 4', 'carry,h=a z=true 4']);
+  f('carry,h=a x=9', [`carry,h=a x=9 ${D}`]);
+  const { batch, result } = parse('carry,h=a x=1,y=oops 5');
+  assert.deepEqual([batch.series.length, result.errors.length], [0, 1]);
+  // The same key written with tags in another order is another raw key, but the same series.
+  f('carry,h=a,g=b x=1 6\ncarry,g=b,h=a x=2 7', ['carry,g=b,h=a x=1 6', 'carry,g=b,h=a x=2 7']);
+});
+
+test('bodies parsed into one batch find the series and columns of earlier ones', () => {
+  const batch = new WriteBatch();
+  const options = { precision: 'ns', defaultTime: 0n } as const;
+  const bodies = ['multi,h=a x=1,y=2 1\nmulti,h=b x=3 1', 'multi,h=b x=4,y=5 2\nmulti,h=c x=6 2', 'multi,h=a y=7,x=8 3\nmulti,h=b x=9 3'];
+  for (const body of bodies) assert.equal(parseLineProtocol(Buffer.from(body), options, batch).points, 2);
+  assert.deepEqual(samples(batch), [
+    'multi,h=a x=1 1',
+    'multi,h=a x=8 3',
+    'multi,h=a y=2 1',
+    'multi,h=a y=7 3',
+    'multi,h=b x=3 1',
+    'multi,h=b x=4 2',
+    'multi,h=b x=9 3',
+    'multi,h=b y=5 2',
+    'multi,h=c x=6 2',
+  ]);
+});
+
+test('more series than the parser remembers', () => {
+  const body = Array.from({ length: 40_000 }, (_, i) => `many,h=${i} v=${i} ${i}`).join('\n');
+  for (let round = 0; round < 2; round++) {
+    const { batch, result } = parse(body);
+    assert.deepEqual([result.points, result.errors.length, batch.series.length, batch.sampleCount], [40_000, 0, 40_000, 40_000]);
+    assert.deepEqual(samples(batch).slice(-1), ['many,h=39999 v=39999 39999']);
+  }
+});
+
 test('floats are bit-exact against Number()', () => {
   let seed = 12345;
   const rand = (): number => {
@@ -284,6 +340,45 @@ test('floats are bit-exact against Number()', () => {
   }
   const body = texts.map((t, i) => `m v=${t} ${i}`).join('\n');
   const { batch, result } = parse(body);
+  assert.deepEqual(result.errors, []);
+  const values = batch.series[0]!.fields[0]!.column.values as Float64Array;
+  for (let i = 0; i < texts.length; i++) {
+    assert.ok(Object.is(values[i], Number(texts[i])), `${texts[i]}: ${values[i]} != ${Number(texts[i])}`);
+  }
+});
+
+test('long decimals (16 to 19 digits) are bit-exact against Number(), near halfway too', () => {
+  let seed = 99;
+  const rand = (): number => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const digits = (n: number): string => Array.from({ length: n }, (_, i) => Math.floor(rand() * (i === 0 ? 9 : 10)) + (i === 0 ? 1 : 0)).join('');
+  const texts: string[] = [];
+  for (let i = 0; i < 50_000; i++) {
+    const r = rand();
+    let text: string;
+    if (r < 0.4) {
+      text = String(rand() * 10 ** Math.floor(rand() * 8 - 2)); // full precision, as printed
+    } else if (r < 0.7) {
+      const d = digits(16 + Math.floor(rand() * 4));
+      const at = 1 + Math.floor(rand() * (d.length - 1));
+      text = `${d.slice(0, at)}.${d.slice(at)}`;
+    } else {
+      // Halfway between a float64 and the next, then cut to 17-19 digits: the hardest cases.
+      const x = rand() * 10 ** Math.floor(rand() * 6);
+      const next = new Float64Array(new BigUint64Array([new BigUint64Array(new Float64Array([x]).buffer)[0]! + 1n]).buffer)[0]!;
+      const exact = (v: number): string => {
+        const s = v.toFixed(40).replace(/0+$/, '');
+        return s;
+      };
+      const mid = exact((x + next) / 2);
+      text = mid === exact(x) ? exact(x) : mid;
+      text = text.slice(0, text.indexOf('.') + 1 + Math.max(0, 17 + Math.floor(rand() * 3) - text.indexOf('.')));
+    }
+    texts.push(rand() < 0.3 ? `-${text}` : text);
+  }
+  const { batch, result } = parse(texts.map((t, i) => `long v=${t} ${i}`).join('\n'));
   assert.deepEqual(result.errors, []);
   const values = batch.series[0]!.fields[0]!.column.values as Float64Array;
   for (let i = 0; i < texts.length; i++) {

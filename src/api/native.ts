@@ -1,0 +1,200 @@
+import { readFileSync } from 'node:fs';
+import type { Router } from '@koa/router';
+import type { Context } from 'koa';
+import { WriteBatch, type RustsError, type Timestamp } from '../core/index.ts';
+import { DatabaseNotFoundError } from '../cluster/index.ts';
+import { parseLineProtocol, type LineError, type Precision } from '../protocol/lineprotocol/index.ts';
+import { decodeQueryRequest, encodeSeriesJson, parsePrecision } from '../protocol/native/index.ts';
+import { executeQuery, explainQuery, QueryError, type QueryContext, type ResultSeries } from '../query/index.ts';
+import { authorize, requireAdmin } from './auth/index.ts';
+import { readRequestBody, type LimitsConfig } from './limits/index.ts';
+import type { AuthState } from './auth/index.ts';
+import type { ServerState } from './state.ts';
+
+export interface NativeApiOptions {
+  /** Bounds on the work one request may cause. */
+  readonly limits: LimitsConfig;
+  /** Create a database on its first write (the native API's default), instead of answering 404. */
+  readonly autoCreateDatabases: boolean;
+}
+
+/** The body of a 400 answer to a write that was partly stored. */
+export interface PartialWriteBody {
+  readonly error: string;
+  /** Points (field values) stored from the good lines. */
+  readonly written: number;
+  readonly rejected: ReadonlyArray<{ readonly line?: number; readonly message: string }>;
+}
+
+// A client that sends a million bad lines gets the first ones: enough to fix its encoder.
+const MAX_REJECTED_REPORTED = 100;
+const PRECISION_NANOS: Readonly<Record<Precision, bigint>> = { ns: 1n, us: 1_000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n };
+const OPENAPI_YAML = readFileSync(new URL('../../openapi.yaml', import.meta.url));
+
+/** Adds the routes of the native API (openapi.yaml describes them) to `router`. */
+export function registerNativeRoutes(router: Router<AuthState>, state: ServerState, options: NativeApiOptions): void {
+  router.post('/write', async (ctx) => {
+    state.counters.writeRequests++;
+    try {
+      await write(ctx, state, options);
+    } catch (err) {
+      state.counters.writeErrors++;
+      throw err;
+    }
+  });
+
+  router.post('/query', async (ctx) => {
+    state.counters.queryRequests++;
+    try {
+      await query(ctx, state, options);
+    } catch (err) {
+      state.counters.queryErrors++;
+      throw err;
+    }
+  });
+
+  router.get('/databases', (ctx) => {
+    ctx.body = { databases: state.router.databases().filter((db) => canRead(ctx, db)) };
+  });
+  router.post('/databases', async (ctx) => {
+    requireAdmin(ctx);
+    const body = await readJson(ctx, options);
+    const name = (body as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string') return ctx.throw(400, 'expected a JSON body {"name": "<database>"}');
+    const existed = state.router.hasDatabase(name);
+    await state.router.createDatabase(name);
+    ctx.status = existed ? 200 : 201;
+    ctx.body = { name };
+  });
+  router.delete('/databases/:name', async (ctx) => {
+    requireAdmin(ctx);
+    const name = ctx.params['name']!;
+    if (!(await state.router.dropDatabase(name))) throw new DatabaseNotFoundError(name);
+    ctx.status = 204;
+  });
+
+  router.get('/ready', (ctx) => {
+    const since = state.readySince;
+    if (since === undefined) {
+      ctx.status = 503;
+      ctx.body = { status: 'starting', message: 'replaying the write-ahead log' };
+    } else {
+      ctx.body = { status: 'ready', started: since.toISOString() };
+    }
+  });
+
+  router.get('/stats', async (ctx) => {
+    const stats = await state.router.stats();
+    const shards = stats.databases.flatMap((db) => db.shards);
+    const sum = (pick: (s: (typeof shards)[number]) => number): number => shards.reduce((total, s) => total + pick(s), 0);
+    ctx.body = {
+      uptimeSeconds: Math.floor((Date.now() - state.startedAt.getTime()) / 1000),
+      databases: stats.databases.length,
+      series: sum((s) => s.series),
+      points: sum((s) => s.points),
+      bytesOnDisk: sum((s) => s.bytesOnDisk),
+      partitions: sum((s) => s.partitions),
+      memtablePoints: sum((s) => s.memtablePoints),
+      http: { ...state.counters },
+    };
+  });
+
+  router.get('/openapi.yaml', (ctx) => {
+    ctx.type = 'application/yaml';
+    ctx.body = OPENAPI_YAML;
+  });
+}
+
+async function write(ctx: Context, state: ServerState, options: NativeApiOptions): Promise<void> {
+  const database = stringParam(ctx, 'db');
+  if (database === undefined) ctx.throw(400, 'database is required');
+  let precision: Precision;
+  try {
+    precision = parsePrecision(stringParam(ctx, 'precision'));
+  } catch (err) {
+    ctx.throw(400, (err as Error).message);
+  }
+  authorize(ctx, database, 'write');
+  const router = state.router;
+  if (!router.hasDatabase(database)) {
+    if (!options.autoCreateDatabases) throw new DatabaseNotFoundError(database);
+    await router.createDatabase(database);
+  }
+  const body = await readRequestBody(ctx, options.limits);
+  const batch = new WriteBatch();
+  const parsed = parseLineProtocol(body, { precision, defaultTime: truncate(nowNanos(), precision) }, batch);
+  const result = await router.write(database, batch);
+  state.counters.pointsWritten += result.written;
+  if (parsed.errors.length === 0 && result.errors.length === 0) {
+    ctx.status = 204;
+    return;
+  }
+  ctx.status = 400;
+  ctx.body = partialWriteBody(parsed.points + parsed.errors.length, parsed.errors, result.errors, result.written);
+}
+
+function partialWriteBody(lines: number, lineErrors: readonly LineError[], storeErrors: readonly RustsError[], written: number): PartialWriteBody {
+  const rejected = [
+    ...lineErrors.slice(0, MAX_REJECTED_REPORTED).map((e) => ({ line: e.line, message: e.message })),
+    ...storeErrors.slice(0, MAX_REJECTED_REPORTED).map((e) => ({ message: e.message })),
+  ].slice(0, MAX_REJECTED_REPORTED);
+  const first = rejected[0]!.message;
+  const error =
+    lineErrors.length > 0
+      ? `partial write: ${lineErrors.length} of ${lines} lines rejected; first: ${first}`
+      : `partial write: ${first} (${storeErrors.length} field column(s) rejected)`;
+  return { error, written, rejected };
+}
+
+async function query(ctx: Context, state: ServerState, options: NativeApiOptions): Promise<void> {
+  const request = decodeQueryRequest(await readJson(ctx, options), nowNanos());
+  const { database } = request.query;
+  authorize(ctx, database, 'read');
+  const router = state.router;
+  if (!router.hasDatabase(database)) throw new DatabaseNotFoundError(database);
+
+  const timeout = AbortSignal.timeout(options.limits.queryTimeoutMs);
+  const context: QueryContext = { signal: timeout, maxPoints: options.limits.maxQueryPoints };
+  if (request.explain) {
+    const plan = await explainQuery(router, request.query, context);
+    ctx.body = { plan: plan.lines, pruning: plan.report };
+    return;
+  }
+  const series: ResultSeries[] = [];
+  for await (const s of executeQuery(router, request.query, context)) series.push(s);
+  ctx.type = 'application/json';
+  ctx.body = encodeSeriesJson(series, request.epoch);
+}
+
+async function readJson(ctx: Context, options: NativeApiOptions): Promise<unknown> {
+  const body = await readRequestBody(ctx, options.limits);
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw new QueryError(`the request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function canRead(ctx: Context, database: string): boolean {
+  try {
+    authorize(ctx, database, 'read');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function stringParam(ctx: Context, name: string): string | undefined {
+  const value = ctx.query[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function nowNanos(): Timestamp {
+  return BigInt(Date.now()) * 1_000_000n;
+}
+
+/** InfluxDB stamps lines without a time with the server's clock truncated to the write's precision. */
+function truncate(ts: Timestamp, precision: Precision): Timestamp {
+  const unit = PRECISION_NANOS[precision];
+  return ts - (ts % unit);
+}

@@ -1,0 +1,7 @@
+/**
+ * The shard router: where each series of each database lives. Adapters and the query planner reach
+ * storage only through `ShardRouter`, so that a cluster changes the router, not them.
+ */
+export { emptyScanReport, type RouterStats, type ScanReport, type ShardRouter } from './router.ts';
+export { LocalRouter, MAX_SHARDS, shardIndex, validateDatabaseName, type LocalRouterOptions } from './local.ts';
+export { DatabaseNotFoundError, InvalidDatabaseNameError } from './errors.ts';

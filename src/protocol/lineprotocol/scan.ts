@@ -1,0 +1,93 @@
+/** The bytes line protocol's grammar turns on, and where lines and values end. */
+
+export const SPACE = 0x20;
+export const TAB = 0x09;
+export const NL = 0x0a;
+export const CR = 0x0d;
+export const COMMA = 0x2c;
+export const EQUALS = 0x3d;
+export const QUOTE = 0x22;
+export const BACKSLASH = 0x5c;
+export const MINUS = 0x2d;
+export const PLUS = 0x2b;
+export const DOT = 0x2e;
+export const HASH = 0x23;
+export const ZERO = 0x30;
+
+/** A line ends at '\n', at the end of the body, or at a '\r' right before either (CRLF bodies). */
+export function isLineEnd(buf: Buffer, i: number, len: number): boolean {
+  if (i >= len) return true;
+  const c = buf[i]!;
+  return c === NL || (c === CR && (i + 1 === len || buf[i + 1] === NL));
+}
+
+/** A field value ends at ',', ' ' or the line end. */
+export function isValueEnd(buf: Buffer, i: number, len: number): boolean {
+  if (i >= len) return true;
+  const c = buf[i]!;
+  return c === COMMA || c === SPACE || isLineEnd(buf, i, len);
+}
+
+/**
+ * influxd's scanLine: where a line ends, skipping escaped bytes and newlines inside a string
+ * field value. Used to find the extent of a bad line, so it is reported and skipped as influxd would.
+ */
+export function scanLine(buf: Buffer, start: number): number {
+  const len = buf.length;
+  let i = start;
+  let quoted = false;
+  let fields = false;
+  let equals = 0;
+  let commas = 0;
+  while (i < len) {
+    const c = buf[i]!;
+    if (c === BACKSLASH && i + 2 < len) {
+      i += 2;
+      continue;
+    }
+    if (c === SPACE) fields = true;
+    if (fields) {
+      if (!quoted && c === EQUALS) {
+        i++;
+        equals++;
+        continue;
+      } else if (!quoted && c === COMMA) {
+        i++;
+        commas++;
+        continue;
+      } else if (c === QUOTE && equals > commas) {
+        i++;
+        quoted = !quoted;
+        continue;
+      }
+    }
+    if (c === NL && !quoted) break;
+    i++;
+  }
+  return i;
+}
+
+/** Newlines in [start, end): only string field values can hold them. */
+export function newlinesIn(buf: Buffer, start: number, end: number): number {
+  let n = 0;
+  let at = buf.indexOf(NL, start);
+  while (at >= 0 && at < end) {
+    n++;
+    at = buf.indexOf(NL, at + 1);
+  }
+  return n;
+}
+
+interface Latin1Slicer {
+  latin1Slice(start: number, end: number): string;
+}
+
+/**
+ * Bytes [start, end) as a latin1 string: one char per byte, so it can key a Map by raw bytes.
+ * Buffer's own latin1Slice skips toString's argument checks, which cost ~10% of a parse (it is
+ * what toString('latin1') calls; Node has had it since v0.x, but does not document it).
+ */
+export const latin1: (buf: Buffer, start: number, end: number) => string =
+  typeof (Buffer.prototype as unknown as Partial<Latin1Slicer>).latin1Slice === 'function'
+    ? (buf, start, end) => (buf as unknown as Latin1Slicer).latin1Slice(start, end)
+    : (buf, start, end) => buf.toString('latin1', start, end);

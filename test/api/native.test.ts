@@ -1,0 +1,178 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import request from 'supertest';
+import { createApp, ServerState } from '../../src/api/index.ts';
+import { DEFAULT_LIMITS, type LimitsConfig } from '../../src/api/limits/index.ts';
+import { LocalRouter } from '../../src/cluster/index.ts';
+import { silentLogger } from '../../src/core/index.ts';
+import { MemFs } from '../../src/storage/index.ts';
+
+const LIMITS: LimitsConfig = { ...DEFAULT_LIMITS, maxBodyBytes: 1 << 20, maxDecompressedBytes: 4 << 20, queryTimeoutMs: 10_000, maxQueryPoints: 1_000_000 };
+const T0 = 1_764_028_800_000_000_000n; // 2025-11-25T00:00:00Z
+
+type Handler = ReturnType<ReturnType<typeof createApp>['callback']>;
+
+async function openApp(limits: Partial<LimitsConfig> = {}): Promise<{ handler: Handler; state: ServerState; router: LocalRouter }> {
+  const router = await LocalRouter.open({ dataDir: '/data', shards: 2 }, { logger: silentLogger, fs: new MemFs() });
+  const state = new ServerState();
+  state.ready(router);
+  return { handler: createApp({ state, logger: silentLogger, limits: { ...LIMITS, ...limits } }).callback(), state, router };
+}
+
+function lines(hosts: number, points: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < points; i++) {
+    for (let h = 0; h < hosts; h++) out.push(`cpu,host=h${h} usage=${h * 100 + i},count=${i}i ${T0 + BigInt(i) * 10_000_000_000n}`);
+  }
+  return out.join('\n');
+}
+
+function post(handler: Handler, path: string, body: unknown): request.Test {
+  return request(handler).post(path).set('Content-Type', 'application/json').send(JSON.stringify(body));
+}
+
+describe('native API', () => {
+  let handler: Handler;
+  let state: ServerState;
+  let router: LocalRouter;
+  before(async () => {
+    ({ handler, state, router } = await openApp());
+    await request(handler).post('/write?db=db').send(lines(3, 6)).expect(204);
+  });
+  after(() => router.close());
+
+  it('writes line protocol and reads it back exactly, int64 included', async () => {
+    const res = await post(handler, '/query', { database: 'db', measurement: 'cpu', where: { tag: 'host', op: '=', value: 'h1' }, select: ['usage', 'count'], epoch: 'ns' }).expect(200);
+    const series = res.body.series as Array<{ name: string; columns: string[]; values: unknown[][] }>;
+    assert.equal(series.length, 1);
+    assert.deepEqual(series[0]!.columns, ['time', 'usage', 'count']);
+    assert.equal(series[0]!.values.length, 6);
+    assert.deepEqual(series[0]!.values[2], [Number(T0 + 20_000_000_000n), 102, 2]);
+  });
+
+  it('answers times as RFC3339 by default and integers with epoch', async () => {
+    const f = async (epoch: string | undefined, want: unknown) => {
+      const res = await post(handler, '/query', { database: 'db', measurement: 'cpu', select: ['usage'], limit: 1, ...(epoch ? { epoch } : {}) }).expect(200);
+      assert.equal(res.body.series[0].values[0][0], want, `for epoch ${epoch}`);
+    };
+    await f(undefined, '2025-11-25T00:00:00Z');
+    await f('ms', 1_764_028_800_000);
+    await f('s', 1_764_028_800);
+  });
+
+  it('groups by time and tag with a mean', async () => {
+    const res = await post(handler, '/query', {
+      database: 'db',
+      measurement: 'cpu',
+      select: [{ fn: 'mean', field: 'usage', as: 'avg' }],
+      start: Number(T0 / 1_000_000n),
+      end: Number(T0 / 1_000_000n) + 59_999,
+      groupBy: { time: '30s', tags: ['host'] },
+      epoch: 's',
+    }).expect(200);
+    const series = res.body.series as Array<{ tags: Record<string, string>; columns: string[]; values: number[][] }>;
+    assert.deepEqual(series.map((s) => s.tags['host']), ['h0', 'h1', 'h2']);
+    assert.deepEqual(series[2]!.columns, ['time', 'avg']);
+    // h2 has usage 200..205 at 10 s steps: buckets [0,30) hold 200,201,202, [30,60) hold 203,204,205.
+    assert.deepEqual(series[2]!.values, [[1_764_028_800, 201], [1_764_028_830, 204]]);
+  });
+
+  it('explains a query with what was pruned', async () => {
+    const res = await post(handler, '/query', { database: 'db', measurement: 'cpu', select: ['usage'], explain: true }).expect(200);
+    assert.ok(Array.isArray(res.body.plan) && res.body.plan.length > 0);
+    assert.equal(res.body.pruning.seriesMatched, 3);
+  });
+
+  it('keeps the good lines of a partly bad write and reports the bad ones', async () => {
+    const body = ['mem,host=a free=1i 1', 'mem,host=a free=', 'mem,host=a free=2i 2', 'mem,host=a free="x" 3'].join('\n');
+    const res = await request(handler).post('/write?db=db').send(body).expect(400);
+    assert.equal(res.body.written, 2);
+    assert.match(res.body.error, /^partial write: 1 of 4 lines rejected/);
+    assert.equal(res.body.rejected[0].line, 2);
+    assert.match(res.body.rejected[1].message, /field type conflict/);
+    const back = await post(handler, '/query', { database: 'db', measurement: 'mem', select: ['free'], epoch: 'ns' }).expect(200);
+    assert.deepEqual(back.body.series[0].values, [[1, 1], [2, 2]]);
+  });
+
+  it('takes gzip bodies and every precision', async () => {
+    await request(handler).post('/write?db=p&precision=s').set('Content-Encoding', 'gzip').send(gzipSync('m v=1 1764028800')).expect(204);
+    await request(handler).post('/write?db=p&precision=u').send('m v=2 1764028801000000').expect(204);
+    const res = await post(handler, '/query', { database: 'p', measurement: 'm', select: ['v'], epoch: 's' }).expect(200);
+    assert.deepEqual(res.body.series[0].values, [[1_764_028_800, 1], [1_764_028_801, 2]]);
+  });
+
+  it('stamps lines without a time with the server clock, truncated to the precision', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    await request(handler).post('/write?db=now&precision=s').send('m v=1').expect(204);
+    const res = await post(handler, '/query', { database: 'now', measurement: 'm', select: ['v'], epoch: 'ns' }).expect(200);
+    const ts = BigInt(res.body.series[0].values[0][0]);
+    assert.equal(ts % 1_000_000_000n, 0n);
+    assert.ok(Number(ts / 1_000_000_000n) >= before);
+  });
+
+  it('answers bad requests with 4xx and a reason', async () => {
+    const f = async (req: request.Test, status: number, error: RegExp) => {
+      const res = await req.expect(status);
+      assert.match(res.body.error, error);
+    };
+    await f(request(handler).post('/write').send('m v=1'), 400, /database is required/);
+    await f(request(handler).post('/write?db=db&precision=xs').send('m v=1'), 400, /invalid precision "xs"/);
+    await f(request(handler).post('/write?db=db').set('Content-Encoding', 'gzip').send('not gzip'), 400, /gzip/i);
+    await f(post(handler, '/query', { database: 'nope', measurement: 'cpu' }), 404, /database not found: "nope"/);
+    await f(post(handler, '/query', { database: 'db' }), 400, /exactly one of "measurement" and "measurementRegex"/);
+    await f(post(handler, '/query', { database: 'db', measurement: 'cpu', select: [{ fn: 'avg', field: 'usage' }] }), 400, /select\[0\]\.fn: expected one of/);
+    await f(post(handler, '/query', { database: 'db', measurement: 'cpu', groupBy: { time: '0s' } }), 400, /groupBy\.time: must be greater than zero/);
+    await f(post(handler, '/query', { database: 'db', measurement: 'cpu', start: 'yesterday' }), 400, /start: invalid time "yesterday"/);
+    await f(request(handler).post('/query').set('Content-Type', 'application/json').send('{"database":'), 400, /not valid JSON/);
+  });
+
+  it('refuses a query that would load more points than allowed', async () => {
+    const small = await openApp({ maxQueryPoints: 5 });
+    await request(small.handler).post('/write?db=db').send(lines(3, 6)).expect(204);
+    const res = await post(small.handler, '/query', { database: 'db', measurement: 'cpu', select: ['usage'] }).expect(422);
+    assert.match(res.body.error, /more than 5 points/);
+    await small.router.close();
+  });
+
+  it('creates, lists and drops databases', async () => {
+    await post(handler, '/databases', { name: 'made' }).expect(201);
+    await post(handler, '/databases', { name: 'made' }).expect(200);
+    const list = await request(handler).get('/databases').expect(200);
+    assert.ok(list.body.databases.includes('made'));
+    await request(handler).delete('/databases/made').expect(204);
+    await request(handler).delete('/databases/made').expect(404);
+  });
+
+  it('reports counters and storage figures at /stats', async () => {
+    const res = await request(handler).get('/stats').expect(200);
+    assert.ok(res.body.series >= 3);
+    assert.ok(res.body.points >= 36);
+    assert.ok(res.body.http.writeRequests >= 1);
+    assert.ok(res.body.http.pointsWritten >= 36);
+    assert.ok(res.body.databases >= 1);
+    assert.equal(typeof res.body.uptimeSeconds, 'number');
+    assert.equal(state.counters.writeRequests, res.body.http.writeRequests);
+  });
+
+  it('serves openapi.yaml', async () => {
+    const res = await request(handler).get('/openapi.yaml').expect(200).expect('Content-Type', /yaml/);
+    assert.match(res.text, /^openapi: /m);
+  });
+});
+
+describe('/ready', () => {
+  it('answers 503 until storage is open, and writes wait for it with a 503', async () => {
+    const state = new ServerState();
+    const handler = createApp({ state, logger: silentLogger, limits: LIMITS }).callback();
+    const starting = await request(handler).get('/ready').expect(503);
+    assert.equal(starting.body.status, 'starting');
+    await request(handler).post('/write?db=x').send('m v=1').expect(503);
+    await request(handler).get('/health').expect(200);
+    const router = await LocalRouter.open({ dataDir: '/data', shards: 1 }, { logger: silentLogger, fs: new MemFs() });
+    state.ready(router);
+    const ready = await request(handler).get('/ready').expect(200);
+    assert.equal(ready.body.status, 'ready');
+    await router.close();
+  });
+});
