@@ -129,6 +129,7 @@ async function write(ctx: Context, state: ServerState, options: NativeApiOptions
     ctx.status = 204;
     return;
   }
+  state.counters.writeErrors++;
   ctx.status = 400;
   ctx.body = partialWriteBody(parsed.points + parsed.errors.length, parsed.errors, result.errors, result.written);
 }

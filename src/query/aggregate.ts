@@ -88,7 +88,8 @@ export class AggregateShape {
     if (plan.grid !== undefined && plan.readRange.min > MIN_TIMESTAMP) {
       const base = plan.grid.bucketOfTime(plan.readRange.min);
       const size = plan.readRange.max < MAX_TIMESTAMP ? plan.grid.bucketOfTime(plan.readRange.max) - base + 1 : 64;
-      this.hint = { base, size: Math.min(size, 1 << 16) };
+      // Beyond 4,096 buckets the arrays grow as data arrives: a long, sparse range does not allocate up front.
+      this.hint = { base, size: Math.min(size, 4096) };
     }
   }
 }
@@ -366,12 +367,13 @@ function assembleRows(outputs: ReadonlyArray<Points | ResultValue>, span: { firs
         skipped++;
         continue;
       }
-      const row: Row = [time];
+      const row = new Array(k + 1) as Row;
+      row[0] = time;
       for (let j = 0; j < k; j++) {
         const p = streams[j];
         let v: ResultValue = p === undefined ? (outputs[j] as ResultValue) : r < counts[j]! ? p.values[cursors[j]! + r]! : null;
         if (typeof v === 'number' && v !== v) v = null; // NaN (stddev of one point) shows as null
-        row.push(v);
+        row[j + 1] = v;
       }
       rows.push(row);
       if (limit > 0 && rows.length >= limit) return rows;

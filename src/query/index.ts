@@ -1,11 +1,21 @@
 /**
  * The shared query planner and executor. Every query language compiles to a `LogicalQuery`
  * (plan.ts); `executeQuery` runs it against a ShardRouter and streams `ResultSeries` in InfluxDB's
- * order. PromQL's evaluator reads through `selectSeries`, the selection alone.
+ * order. PromQL's evaluator reads through `selectSeries`, the selection alone. `explainQuery` runs
+ * a query and reports its plan and what the scan read and skipped.
  *
  * Regular expressions anywhere in a LogicalQuery (FROM /re/, tag matchers, `fieldRegex` condition
  * leaves) are RE2, fully anchored, `.` matching newlines: the InfluxQL front end, whose `/re/`
  * matches anywhere, sends `.*(?:re).*`.
+ *
+ * The semantics are InfluxQL 1.x's, checked against influxd 1.6.7 (test/query/). Known and chosen
+ * differences:
+ * - points of several series at one time are listed in series key order (influxd's order varies);
+ * - GROUP BY time with an open range end reports up to the group's last point (the InfluxQL front
+ *   end closes it at now(), as influxd does), and a time(0s) interval is an error (influxd ignores it);
+ * - a number literal with an integral value is an integer (`i * 2.0` stays integral);
+ * - integral() under ORDER BY DESC is computed forwards; influxd's answer there is not meaningful;
+ * - stddev() is computed in one pass (Welford), so its last digit can differ from influxd's.
  */
 export * from './plan.ts';
 export { QueryError, QueryLimitError, QueryTimeoutError } from './errors.ts';

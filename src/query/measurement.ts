@@ -5,12 +5,11 @@
  * group keys. Shared by the raw and the aggregate paths.
  */
 import { FieldType, fieldTypeName, MAX_TIMESTAMP, MIN_TIMESTAMP, timestampMillis, timestampSubMillis, type Tag, type TimeRange } from '../core/index.ts';
-import type { BucketTime } from './accumulators.ts';
-import { isStreaming, streamingResultType } from './accumulators.ts';
+import { isStreaming, streamingResultType, type BucketTime } from './accumulators.ts';
 import { TimeGrid } from './buckets.ts';
 import { collectedResultType } from './collect.ts';
 import { ACCEPTED_TYPES, type CompiledQuery, type Node } from './compile.ts';
-import { QueryError } from './errors.ts';
+import { QueryError, QueryLimitError } from './errors.ts';
 import { binaryType, literalType } from './math.ts';
 import type { LogicalQuery, QueryContext } from './plan.ts';
 import { resultTypeOf } from './transforms.ts';
@@ -63,6 +62,10 @@ export class MeasurementPlan {
       else min = min - t.interval < MIN_TIMESTAMP ? MIN_TIMESTAMP : min - t.interval;
     }
     this.readRange = { min, max };
+    if (t !== undefined && bounded && query.range.max < MAX_TIMESTAMP) {
+      const buckets = (query.range.max - query.range.min) / t.interval + 1n;
+      if (buckets > BigInt(ctx.maxPoints)) throw new QueryLimitError(ctx.maxPoints, 'buckets');
+    }
     const grouped = query.groupBy.tags;
     this.groupKeys = grouped === '*' ? schema.tagKeys : [...new Set(grouped)].sort();
     const t0 = query.range.min === MIN_TIMESTAMP ? 0n : query.range.min;

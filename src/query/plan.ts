@@ -7,7 +7,11 @@
 import type { Timestamp, TimeRange } from '../core/index.ts';
 import type { Matcher } from '../index/index.ts';
 
-/** Which measurement(s) to read: one by name, or every measurement whose name matches an RE2 pattern (InfluxQL `FROM /re/`). */
+/**
+ * Which measurement(s) to read: one by name, or every measurement whose name matches an RE2 pattern
+ * (InfluxQL `FROM /re/`). Like every regex in a LogicalQuery the pattern is fully anchored, so the
+ * InfluxQL front end sends `/re/` as `.*(?:re).*`.
+ */
 export type MeasurementSource = { readonly kind: 'name'; readonly name: string } | { readonly kind: 'regex'; readonly pattern: string };
 
 /** Comparison operators of a field condition. */
@@ -16,6 +20,8 @@ export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 /**
  * A WHERE condition tree. Tag leaves use the index's matchers; field leaves filter rows by a field's
  * value. The planner resolves tag-only subtrees through the index and evaluates the rest per row.
+ * `fieldRegex` patterns are RE2 and fully anchored, like matchers (send `/re/` as `.*(?:re).*`). A
+ * field leaf naming a tag of the measurement (and no field) compares the tag's value.
  */
 export type Condition =
   | { readonly kind: 'and' | 'or'; readonly left: Condition; readonly right: Condition }

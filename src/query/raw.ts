@@ -73,11 +73,13 @@ export class RawGroup {
     const ms = new Float64Array(picked.length);
     const sub = new Int32Array(picked.length);
     const out: Row[] = [];
+    const width = outputs.length + 1;
     picked.forEach((r, k) => {
       ms[k] = rows.ms[r]!;
       sub[k] = rows.sub[r]!;
-      const row: Row = [joinTimestamp(rows.ms[r]!, rows.sub[r]!)];
-      for (const node of outputs) row.push(value(node, r));
+      const row = new Array(width) as Row;
+      row[0] = joinTimestamp(rows.ms[r]!, rows.sub[r]!);
+      for (let j = 0; j < outputs.length; j++) row[j + 1] = value(outputs[j]!, r);
       out.push(row);
     });
     if (out.length > 0) this.blocks.push({ key, ms, sub, rows: out });
@@ -88,35 +90,66 @@ export class RawGroup {
     if (this.blocks.length === 0) return undefined;
     const blocks = this.blocks.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const desc = this.plan.desc;
-    let rows: Row[];
-    if (blocks.length === 1) {
-      rows = desc ? blocks[0]!.rows.reverse() : blocks[0]!.rows;
-    } else {
-      let total = 0;
-      for (const b of blocks) total += b.rows.length;
-      const which = new Int32Array(total);
-      const pos = new Int32Array(total);
-      let k = 0;
-      blocks.forEach((b, i) => {
-        for (let j = 0; j < b.rows.length; j++) {
-          which[k] = i;
-          pos[k++] = j;
-        }
-      });
-      const order = new Uint32Array(total);
-      for (let i = 0; i < total; i++) order[i] = i;
-      // Times in the query's order; equal times in series key order either way, as influxd lists them.
-      const dir = desc ? -1 : 1;
-      order.sort((x, y) => {
-        const a = blocks[which[x]!]!;
-        const b = blocks[which[y]!]!;
-        return dir * (a.ms[pos[x]!]! - b.ms[pos[y]!]! || a.sub[pos[x]!]! - b.sub[pos[y]!]!) || which[x]! - which[y]!;
-      });
-      rows = Array.from(order, (i) => blocks[which[i]!]!.rows[pos[i]!]!);
-    }
+    let rows = blocks.length === 1 ? (desc ? blocks[0]!.rows.reverse() : blocks[0]!.rows) : mergeBlocks(blocks, desc);
     const offset = this.plan.query.offset ?? 0;
     const limit = this.plan.query.limit ?? 0;
     if (offset > 0 || limit > 0) rows = rows.slice(offset, limit > 0 ? offset + limit : undefined);
     return rows.length > 0 ? rows : undefined;
   }
+}
+
+/**
+ * The rows of time-sorted blocks in one stream, in the query's order; equal times in block (series
+ * key) order either way, as influxd lists them. A k-way merge on a binary heap of block cursors.
+ */
+function mergeBlocks(blocks: readonly Block[], desc: boolean): Row[] {
+  const k = blocks.length;
+  const cursor = new Int32Array(k);
+  // The time at each block's cursor, in the query's order (negated for DESC), so the heap compares numbers only.
+  const headMs = new Float64Array(k);
+  const headSub = new Float64Array(k);
+  const dir = desc ? -1 : 1;
+  const load = (b: number): boolean => {
+    const block = blocks[b]!;
+    const c = cursor[b]!;
+    if (c < 0 || c >= block.rows.length) return false;
+    headMs[b] = dir * block.ms[c]!;
+    headSub[b] = dir * block.sub[c]!;
+    return true;
+  };
+  const heap = new Int32Array(k);
+  let size = 0;
+  const down = (at: number): void => {
+    const b = heap[at]!;
+    for (;;) {
+      let m = 2 * at + 1;
+      if (m >= size) break;
+      const r = m + 1;
+      if (r < size) {
+        const x = heap[r]!;
+        const y = heap[m]!;
+        if (headMs[x]! < headMs[y]! || (headMs[x] === headMs[y] && (headSub[x]! < headSub[y]! || (headSub[x] === headSub[y] && x < y)))) m = r;
+      }
+      const c = heap[m]!;
+      if (!(headMs[c]! < headMs[b]! || (headMs[c] === headMs[b] && (headSub[c]! < headSub[b]! || (headSub[c] === headSub[b] && c < b))))) break;
+      heap[at] = c;
+      at = m;
+    }
+    heap[at] = b;
+  };
+  for (let b = 0; b < k; b++) {
+    if (desc) cursor[b] = blocks[b]!.rows.length - 1;
+    if (load(b)) heap[size++] = b;
+  }
+  for (let at = (size >> 1) - 1; at >= 0; at--) down(at);
+  const out: Row[] = [];
+  const step = desc ? -1 : 1;
+  while (size > 0) {
+    const b = heap[0]!;
+    out.push(blocks[b]!.rows[cursor[b]!]!);
+    cursor[b]! += step;
+    if (!load(b)) heap[0] = heap[--size]!;
+    if (size > 0) down(0);
+  }
+  return out;
 }

@@ -150,6 +150,7 @@ describe('native API', () => {
     assert.ok(res.body.points >= 36);
     assert.ok(res.body.http.writeRequests >= 1);
     assert.ok(res.body.http.pointsWritten >= 36);
+    assert.ok(res.body.http.writeErrors >= 2, 'the partial write and the refused writes count as errors');
     assert.ok(res.body.databases >= 1);
     assert.equal(typeof res.body.uptimeSeconds, 'number');
     assert.equal(state.counters.writeRequests, res.body.http.writeRequests);

@@ -9,7 +9,7 @@ import type { LocalRouter } from '../../src/cluster/index.ts';
 import { QueryError, QueryLimitError, QueryTimeoutError, selectSeries } from '../../src/query/index.ts';
 import { MEASUREMENT_NAME } from '../../src/index/index.ts';
 import { ALL_TIME } from '../../src/core/index.ts';
-import { context, dur, fn, op, openRouter, query, run, type Q } from './helpers.ts';
+import { context, dur, fn, op, openRouter, query, run, show, type Q } from './helpers.ts';
 
 let router: LocalRouter;
 before(async () => {
@@ -22,7 +22,7 @@ after(async () => {
 describe('bad queries', () => {
   const f = async (q: Q, message: string | RegExp) => {
     await assert.rejects(run(router, q), (err: unknown) => {
-      assert.ok(err instanceof QueryError, `for ${JSON.stringify(q.select, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))} got ${String(err)}`);
+      assert.ok(err instanceof QueryError, `for ${show(q.select)} got ${String(err)}`);
       assert.equal(err.code, 'bad_query');
       if (typeof message === 'string') assert.equal(err.message, message);
       else assert.match(err.message, message);

@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fn, openRouter, run, tag } from './helpers.ts';
+import { dur, fn, near, openRouter, query, run, show, tag, type Q } from './helpers.ts';
 
 const BIG = `
 big,host=a n=9223372036854775807i,u=18446744073709551615u 1000000001
@@ -19,7 +19,7 @@ describe('int64 and unsigned values', () => {
     const router = await openRouter(BIG, 'ns');
     const f = async (select: Parameters<typeof run>[1], want: unknown[][]) => {
       const got = (await run(router, select)).map((s) => s.values);
-      assert.deepEqual(got, want, `for ${JSON.stringify(select, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
+      assert.deepEqual(got, want, `for ${show(select)}`);
     };
     const from = { from: 'big' };
     await f({ ...from, select: [fn('sum', 'n'), fn('max', 'n'), fn('min', 'n'), fn('first', 'n'), fn('last', 'n'), fn('spread', 'n'), fn('count', 'n')] }, [[[0n, 9007199254740993n, 9223372036854775807n, -9223372036854775808n, 9223372036854775807n, 1n, -1n, 4n]]]);
@@ -32,6 +32,34 @@ describe('int64 and unsigned values', () => {
     // Unsigned (influxd 1.6 has them behind a build flag): the same rules at uint64.
     await f({ ...from, select: [fn('sum', 'u'), fn('max', 'u'), fn('min', 'u'), fn('spread', 'u')] }, [[[0n, 9007199254740992n, 18446744073709551615n, 0n, 18446744073709551615n]]]);
     await f({ ...from, select: [fn('max', 'u')] }, [[[1000000001n, 18446744073709551615n]]]);
+    await router.close();
+  });
+});
+
+const NS = `
+ns v=1 1000
+ns v=2 1600000
+ns v=3 2100000
+ns v=4 3000001
+ns v=5 4499999
+`;
+
+describe('nanosecond times', () => {
+  it('survive raw selects and transformations, and bucket by sub-millisecond intervals (answers from influxd 1.6.7)', async () => {
+    const router = await openRouter(NS, 'ns');
+    /** `q` over [0, 4.5 ms]; rows compared as influxd's epoch=ns JSON. */
+    const f = async (q: Omit<Q, 'from' | 'time'>, want: unknown[][]) => {
+      const [series] = await run(router, { ...query({ from: 'ns', ...q }), range: { min: 0n, max: 4_500_000n } });
+      const got = series!.values.map(([t, ...cells]) => [Number(t), ...cells.map((c) => (typeof c === 'bigint' ? Number(c) : c))]);
+      assert.ok(near(got, want), `for ${show(q)}: got ${show(got)}, want ${show(want)}`);
+    };
+    await f({ select: ['v'] }, [[1000, 1], [1600000, 2], [2100000, 3], [3000001, 4], [4499999, 5]]);
+    await f({ select: [fn('derivative', 'v', dur('1ms'))] }, [[1600000, 0.6253908692933083], [2100000, 2], [3000001, 1.1111098765445815], [4499999, 0.6666675555567407]]);
+    await f({ select: [fn('elapsed', 'v', dur('1u'))] }, [[1600000, 1599], [2100000, 500], [3000001, 900], [4499999, 1499]]);
+    await f({ select: [fn('mean', 'v'), fn('count', 'v')], groupBy: { time: '1500u' } }, [[0, 1, 1], [1500000, 2.5, 2], [3000000, 4.5, 2], [4500000, null, 0]]);
+    await f({ select: [fn('mean', 'v')], groupBy: { time: '1500u', offset: '700u' } }, [[-800000, 1], [700000, 2.5], [2200000, 4], [3700000, 5]]);
+    await f({ select: [fn('integral', 'v', dur('1ms'))], groupBy: { time: '1500u' } }, [[0, 2.2016269543464664], [1500000, 4.596872545654089], [3000000, 6.749994999999444]]);
+    await f({ select: [fn('sum', 'v')], groupBy: { time: '1ms' }, fill: 'linear' }, [[0, 1], [1000000, 2], [2000000, 3], [3000000, 4], [4000000, 5]]);
     await router.close();
   });
 });

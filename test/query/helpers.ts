@@ -129,6 +129,9 @@ export function asInflux(series: readonly ResultSeries[]): unknown[] {
   }));
 }
 
+/** JSON for failure messages, bigints included. */
+export const show = (x: unknown): string => JSON.stringify(x, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+
 /** Deep equality where numbers may differ by 1e-12 relative (float sums in another order). */
 export function near(got: unknown, want: unknown): boolean {
   if (typeof got === 'number' && typeof want === 'number') return got === want || Math.abs(got - want) <= 1e-12 * Math.max(Math.abs(got), Math.abs(want));
@@ -145,5 +148,5 @@ export function near(got: unknown, want: unknown): boolean {
 export async function expectInflux(router: LocalRouter, q: Q, want: string): Promise<void> {
   const got = asInflux(await run(router, q));
   const expected = JSON.parse(want) as unknown[];
-  assert.ok(near(got, expected), `for ${JSON.stringify(q, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}\n got ${JSON.stringify(got)}\nwant ${JSON.stringify(expected)}`);
+  assert.ok(near(got, expected), `for ${show(q)}\n got ${JSON.stringify(got)}\nwant ${JSON.stringify(expected)}`);
 }

@@ -45,6 +45,8 @@ export class BatchTable {
   private readonly entries: SeriesEntry[] = [];
   /** Entries by series, made only when a second body comes for the batch (see entryOf). */
   private byKnown: Map<KnownSeries, SeriesEntry> | null = null;
+  /** Target ids by series, made only when a series gets a second entry (see addEntry). */
+  private targetsBySeries: Map<BatchSeries, number[]> | null = null;
   private firstCall = true;
   /** Series whose `entry` points into this table, to be unhooked when the call ends. */
   private readonly hooked: KnownSeries[] = [];
@@ -80,11 +82,19 @@ export class BatchTable {
   addEntry(known: KnownSeries, batch: WriteBatch): SeriesEntry {
     const before = batch.series.length;
     const series = batch.seriesByKey(known.key, known.measurement, known.tags);
-    // An existing series: another raw key for it may have an entry already.
-    const other = batch.series.length === before ? this.entries.find((e) => e.series === series) : undefined;
-    const entry = new SeriesEntry(known, series, known.layout, other?.targets ?? []);
+    let targets: number[] | undefined;
+    if (batch.series.length === before) {
+      // The batch had the series: another raw key for it may have an entry already.
+      if (this.targetsBySeries === null) {
+        this.targetsBySeries = new Map();
+        for (const e of this.entries) this.targetsBySeries.set(e.series, e.targets);
+      }
+      targets = this.targetsBySeries.get(series);
+    }
+    const entry = new SeriesEntry(known, series, known.layout, targets ?? []);
     this.entries.push(entry);
     this.byKnown?.set(known, entry);
+    this.targetsBySeries?.set(series, entry.targets);
     this.hook(known, entry);
     return entry;
   }

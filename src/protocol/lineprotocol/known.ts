@@ -6,21 +6,7 @@
  */
 import type { FieldType, Tag } from '../../core/index.ts';
 import type { SeriesEntry } from './columns.ts';
-
-/** A copy of bytes [start, end) of `buf`, to compare with later bodies by sameBytes. */
-export function copyBytes(buf: Buffer, start: number, end: number): DataView {
-  const bytes = Uint8Array.prototype.slice.call(buf, start, end);
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-}
-
-/** Whether `buf` (which `view` spans) holds the bytes of `bytes` at `at`; compared four at a time. */
-export function sameBytes(buf: Buffer, view: DataView, at: number, bytes: DataView): boolean {
-  const n = bytes.byteLength;
-  let j = 0;
-  for (; j + 4 <= n; j += 4) if (view.getInt32(at + j, true) !== bytes.getInt32(j, true)) return false;
-  for (; j < n; j++) if (buf[at + j] !== bytes.getUint8(j)) return false;
-  return true;
-}
+import { sameBytes } from './scan.ts';
 
 /**
  * The fields of a series' last line by position: their raw key bytes, names and types.
@@ -36,6 +22,29 @@ export class Layout {
     readonly names: readonly string[],
     readonly types: readonly FieldType[],
   ) {}
+}
+
+const layouts = new Map<string, Layout>();
+const MAX_LAYOUTS = 4096;
+
+/**
+ * The layout of these fields, shared: the series of a measurement mostly have the same fields,
+ * and the copies of their keys would otherwise be most of a known series' memory. The pool is
+ * emptied when full; layouts in use stay valid, only new ones stop sharing with them.
+ */
+export function internLayout(keys: DataView[], names: string[], types: FieldType[]): Layout {
+  let content = '';
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    content += `${types[k]}:${key.byteLength}:${Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1')}`;
+  }
+  let layout = layouts.get(content);
+  if (layout === undefined) {
+    if (layouts.size >= MAX_LAYOUTS) layouts.clear();
+    layout = new Layout(keys, names, types);
+    layouts.set(content, layout);
+  }
+  return layout;
 }
 
 /** A series key met in some batch: its raw bytes as written, its parsed form, and the layout of its last line. */

@@ -19,10 +19,10 @@ import { BatchTable, Stage, type SeriesEntry } from './columns.ts';
 import { INVALID_NUMBER, lineError, MISSING_FIELD_VALUE, MISSING_FIELDS } from './errors.ts';
 import { FIELD_KEY_ESCAPES, unescape } from './escape.ts';
 import { parseSeriesKey, scanKey, type SeriesKey } from './key.ts';
-import { copyBytes, KnownSeries, KnownSeriesCache, Layout, sameBytes } from './known.ts';
+import { internLayout, KnownSeries, KnownSeriesCache, Layout } from './known.ts';
 import { EXACT_MANTISSA, parseNumber, POW10 } from './numbers.ts';
 import { ParseOut } from './out.ts';
-import { COMMA, CR, DOT, EQUALS, HASH, isLineEnd, MINUS, newlinesIn, NL, QUOTE, scanLine, SPACE, TAB, ZERO } from './scan.ts';
+import { COMMA, copyBytes, CR, DOT, EQUALS, HASH, isLineEnd, MINUS, newlinesIn, NL, QUOTE, sameBytes, scanLine, SPACE, TAB, ZERO } from './scan.ts';
 import { parseTimestamp, scaleOf, type Precision, type Scale } from './timestamp.ts';
 import { parseBoolean, parseString, scanFieldKey } from './values.ts';
 
@@ -355,7 +355,7 @@ class LineParser {
       }
     }
     if (keys !== null) {
-      entry.layout = new Layout(keys, names, types);
+      entry.layout = internLayout(keys, names, types);
       known.layout = entry.layout;
     }
   }

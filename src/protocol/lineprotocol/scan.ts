@@ -78,14 +78,30 @@ export function newlinesIn(buf: Buffer, start: number, end: number): number {
   return n;
 }
 
+/** A copy of bytes [start, end) of `buf`, to compare with later bodies by sameBytes. */
+export function copyBytes(buf: Buffer, start: number, end: number): DataView {
+  const bytes = Uint8Array.prototype.slice.call(buf, start, end);
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/** Whether `buf` (which `view` spans) holds the bytes of `bytes` at `at`; compared four at a time. */
+export function sameBytes(buf: Buffer, view: DataView, at: number, bytes: DataView): boolean {
+  const n = bytes.byteLength;
+  let j = 0;
+  for (; j + 4 <= n; j += 4) if (view.getInt32(at + j, true) !== bytes.getInt32(j, true)) return false;
+  for (; j < n; j++) if (buf[at + j] !== bytes.getUint8(j)) return false;
+  return true;
+}
+
 interface Latin1Slicer {
   latin1Slice(start: number, end: number): string;
 }
 
 /**
- * Bytes [start, end) as a latin1 string: one char per byte, so it can key a Map by raw bytes.
- * Buffer's own latin1Slice skips toString's argument checks, which cost ~10% of a parse (it is
- * what toString('latin1') calls; Node has had it since v0.x, but does not document it).
+ * Bytes [start, end) as a latin1 string, for Number() on the floats the parser leaves to it.
+ * Buffer's own latin1Slice skips toString's argument checks, which cost ~10% of a parse when
+ * every line used it (it is what toString('latin1') calls; Node has had it since v0.x, but does
+ * not document it).
  */
 export const latin1: (buf: Buffer, start: number, end: number) => string =
   typeof (Buffer.prototype as unknown as Partial<Latin1Slicer>).latin1Slice === 'function'
