@@ -16,7 +16,10 @@
  *                    Q2 max by (hostname) (max_over_time(cpu_usage_user[1h])) step 1 h
  *
  * Ingest is repeated `--runs` times, each on a fresh server and data dir, the two servers taking
- * turns; tables show the median run and then every run. Server CPU time and peak RSS (VmHWM) come
+ * turns; the first table shows each figure's median over the runs, the next ones every run, with
+ * a checksum of each query answer (Q1 and Q2 are also computed from the generated data, in
+ * GROUP BY time() buckets; VictoriaMetrics' windows end at each step instead of starting there,
+ * so its sums differ). Server CPU time and peak RSS (VmHWM) come
  * from /proc/PID. VictoriaMetrics is skipped, with the reason, when its binary is missing
  * (`apt-get install victoria-metrics`).
  *
@@ -138,7 +141,8 @@ const rusts: Target = {
     });
   },
   async waitSearchable(base, workload, accepted) {
-    // The native API has no flush: a write is queryable once it is acknowledged. Count to be sure.
+    // The native API has no flush: a write is queryable once it is acknowledged. Count to be sure
+    // (one field's points, times the 10 fields every line carries).
     const count = async (): Promise<number> => {
       const spec = rustsQuery(base, { select: [{ fn: 'count', field: DEVOPS_FIELDS[0] }], start: workload.firstMs, end: workload.lastMs });
       const { status, body } = await timeRequests(spec, 0);
@@ -401,6 +405,7 @@ const ROWS: readonly Row[] = [
   { label: 'write request p50, ms', value: (rs) => medianOf(rs, (r) => requestQuantile(r, 0.5)), digits: 1 },
   { label: 'write request p99, ms', value: (rs) => medianOf(rs, (r) => requestQuantile(r, 0.99)), digits: 1 },
   { label: 'server CPU-seconds for the ingest', value: (rs) => medianOf(rs, (r) => r.serverCpuSeconds), digits: 2 },
+  { label: 'server CPU-µs per sample ingested', value: (rs) => medianOf(rs, (r) => (r.serverCpuSeconds / r.load.acceptedSamples) * 1e6), digits: 3 },
   { label: 'load driver CPU-seconds', value: (rs) => medianOf(rs, (r) => r.load.clientCpuSeconds), digits: 2 },
   { label: 'idle RSS, MiB', value: (rs) => medianOf(rs, (r) => r.idleRss / MiB), digits: 0 },
   { label: 'peak RSS (VmHWM) after ingest, MiB', value: (rs) => medianOf(rs, (r) => r.peakRssAfterIngest / MiB), digits: 0 },
@@ -428,9 +433,11 @@ function printSideBySide(results: ReadonlyMap<Target, RunResult[]>, targets: rea
   console.log('\nIssue 3 target: RusTs line-protocol ingest >= 1.5 x VictoriaMetrics\' samples/s on the same machine.');
 }
 
-function printRuns(target: Target, runs: readonly RunResult[]): void {
+function printRuns(target: Target, runs: readonly RunResult[], work: Workload): void {
   if (runs.length === 0) return;
   console.log(`\n### ${target.name}: every run\n`);
+  for (const q of target.queries('', work)) console.log(`${q.id}: ${q.text}`);
+  console.log();
   console.log('| run | samples ok / rejected | requests ok / failed | wall s | samples/s | MB/s | req p50 / p99 / max ms | server CPU s | driver CPU s | idle RSS MiB | VmHWM after ingest / queries MiB | searchable after ms |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of runs) {
@@ -488,6 +495,7 @@ async function main(): Promise<void> {
   }
   if (skipped !== '') console.log(skipped);
 
+  const loadAtStart = os.loadavg()[0]!;
   const root = tempDir('rusts-http-bench-');
   stopAllOnSignal(() => removeDir(root));
   const results = new Map<Target, RunResult[]>(targets.map((t) => [t, []]));
@@ -513,10 +521,11 @@ async function main(): Promise<void> {
     else removeDir(root);
   }
 
+  console.log(`1-minute load average: ${fixed(loadAtStart)} before the runs, ${fixed(os.loadavg()[0]!)} after (2 cores: above ~1.5 something else was running too)`);
   printSideBySide(results, targets);
   if (skipped !== '') console.log(skipped);
   for (const [target, message] of failures) console.log(`${target.name} failed, ${message}`);
-  for (const target of targets) printRuns(target, results.get(target)!);
+  for (const target of targets) printRuns(target, results.get(target)!, work);
 }
 
 await main();

@@ -51,14 +51,11 @@ export class BatchTable {
   /** Series whose `entry` points into this table, to be unhooked when the call ends. */
   private readonly hooked: KnownSeries[] = [];
 
-  private static readonly byBatch = new WeakMap<WriteBatch, BatchTable>();
-
+  /** The table of `batch`, kept on it (WriteBatch.adapterState). */
   static of(batch: WriteBatch): BatchTable {
-    let table = BatchTable.byBatch.get(batch);
-    if (table === undefined) {
-      table = new BatchTable();
-      BatchTable.byBatch.set(batch, table);
-    }
+    if (batch.adapterState instanceof BatchTable) return batch.adapterState;
+    const table = new BatchTable();
+    batch.adapterState = table;
     return table;
   }
 
@@ -182,15 +179,16 @@ export class Stage {
 
   /**
    * Moves every staged sample into its target's column, in line order, and empties the stage.
-   * Three functions rather than one: called once per body, a function with three loops is
-   * optimized on stack (OSR) inside the first and then deoptimized on every call at the next.
+   * A function per loop: called once per body, a function with several loops is optimized on
+   * stack (OSR) inside the first, and that code then deoptimizes on every call at the next.
    */
   flush(table: BatchTable): void {
     if (this.counts.length < table.targetColumns.length) {
       this.counts = new Int32Array(Math.max(table.targetColumns.length, this.counts.length * 2));
     }
     const touched = countTargets(this.target, this.samples, this.counts);
-    makeColumns(table, touched, this.counts);
+    const bytes = arenaBytes(table, touched, this.counts);
+    makeColumns(table, touched, this.counts, bytes > 0 ? new ColumnArena(bytes) : undefined);
     this.scatter(table);
     this.clear();
   }
@@ -244,15 +242,20 @@ function countTargets(target: Int32Array, samples: number, counts: Int32Array): 
   return touched;
 }
 
-/**
- * Makes room for `counts[id]` more points in each touched target's column, and zeroes the
- * counts. New columns are made to size and cut from one arena for the body.
- */
-function makeColumns(table: BatchTable, touched: number[], counts: Int32Array): void {
+/** The bytes of the columns to make for the touched targets that have none yet. */
+function arenaBytes(table: BatchTable, touched: number[], counts: Int32Array): number {
   const { targetColumns: columns, targetTypes: types } = table;
   let bytes = 0;
   for (const id of touched) if (columns[id] === null) bytes += ColumnArena.bytesFor(types[id]!, counts[id]!);
-  const arena = bytes > 0 ? new ColumnArena(bytes) : undefined;
+  return bytes;
+}
+
+/**
+ * Makes room for `counts[id]` more points in each touched target's column, and zeroes the
+ * counts. New columns are made to size and cut from `arena`, sized by arenaBytes.
+ */
+function makeColumns(table: BatchTable, touched: number[], counts: Int32Array, arena: ColumnArena | undefined): void {
+  const { targetColumns: columns, targetTypes: types } = table;
   for (const id of touched) {
     let column = columns[id]!;
     if (column === null) {

@@ -53,9 +53,11 @@ export class KnownSeries {
   entry: SeriesEntry | null = null;
 
   constructor(
-    /** `measurement,tags` as written: not unescaped, tags not sorted. */
-    readonly raw: DataView,
-    /** What scanKey hashed `raw` to. */
+    /** `measurement,tags` as written (not unescaped, tags not sorted): `rawLength` bytes at `rawAt` of `raw`. */
+    private readonly raw: DataView,
+    private readonly rawAt: number,
+    private readonly rawLength: number,
+    /** What scanKey hashed the raw key to. */
     readonly hash: number,
     readonly measurement: string,
     /** Sorted by key. */
@@ -67,7 +69,7 @@ export class KnownSeries {
 
   /** Whether bytes [start, end) of `buf` (which `view` spans) are this series' raw key. */
   matches(buf: Buffer, view: DataView, start: number, end: number): boolean {
-    return end - start === this.raw.byteLength && sameBytes(buf, view, start, this.raw);
+    return end - start === this.rawLength && sameBytes(buf, view, start, this.raw, this.rawAt, this.rawLength);
   }
 }
 

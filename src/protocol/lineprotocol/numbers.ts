@@ -3,8 +3,10 @@
  *
  * Floats are read by Clinger's fast path: a mantissa below 2^53 and a decimal exponent within
  * ±22 are both exact float64s, so one IEEE multiplication or division gives the correctly rounded
- * value, bit for bit what Number() gives. Other forms go to Number(), and every error to
- * slowNumber, which follows influxd's scanNumber for the messages.
+ * value, bit for bit what Number() gives. Plain decimals of up to 19 significant digits (the
+ * 16-17 of full-precision floats) are read exactly by exactQuotient. Other forms go to
+ * Number(), and every error to slowNumber, which follows influxd's scanNumber for the messages.
+ * The tests check both paths bit for bit against Number(), near-halfway cases included.
  */
 import { FieldType } from '../../core/index.ts';
 import { INVALID_FLOAT, INVALID_NUMBER, integerError } from './errors.ts';
@@ -88,16 +90,28 @@ export function parseNumber(buf: Buffer, start: number, len: number, out: ParseO
   if (mantissa < EXACT_MANTISSA && exp10 >= -22 && exp10 <= 22) {
     value = exp10 < 0 ? mantissa / POW10[-exp10]! : mantissa * POW10[exp10]!;
     if (neg) value = -value;
-  } else if (!scientific) {
-    value = longDecimal(buf, start, i);
-  }
-  if (value !== value) {
-    value = Number(latin1(buf, start, i));
-    if (!Number.isFinite(value)) return out.fail(INVALID_FLOAT);
+  } else {
+    value = scientific ? toNumber(buf, start, i) : plainDecimal(buf, start, i);
+    if (value !== value) return out.fail(INVALID_FLOAT);
   }
   out.type = FieldType.Float;
   out.num = value;
   return i;
+}
+
+/**
+ * `[-]digits[.digits]` in [start, end), however many digits: exactly by longDecimal when it
+ * can, else by Number(); NaN when it overflows.
+ */
+export function plainDecimal(buf: Buffer, start: number, end: number): number {
+  const value = longDecimal(buf, start, end);
+  return value === value ? value : toNumber(buf, start, end);
+}
+
+/** Number() of the text in [start, end), or NaN when that is not finite (Go's ParseFloat fails on overflow). */
+function toNumber(buf: Buffer, start: number, end: number): number {
+  const value = Number(latin1(buf, start, end));
+  return Number.isFinite(value) ? value : NaN;
 }
 
 /**

@@ -5,14 +5,19 @@
  * grammar, escape rules and error messages, and the same partial-write behaviour (every good
  * line is written, every bad one is reported as `unable to parse '<line>': <reason>`).
  *
- * Speed comes from doing per line only what the line needs (research/probes.md §1):
- * - bytes are scanned by char code, and no string is made for a series or field name already
- *   seen in this batch: the series is found by the raw bytes of `measurement,tags`, each field by
- *   comparing its key bytes with the one at the same position on the series' previous line;
- * - plain decimal floats are read in the line loop by Clinger's fast path, timestamps split into
- *   ms + ns-within-ms from their digits, without BigInt;
- * - samples are staged and moved into columns made to size once the body is parsed (columns.ts).
- * The line loop calls out only for the rarer forms, so V8's inlining budget is not a factor.
+ * Speed comes from doing per line only what the line needs (research/probes.md §1, measured
+ * with bench/lineprotocol.bench.ts):
+ * - the key (`measurement,tags`) is found and hashed four bytes at a time (key.ts) and looked up
+ *   by its raw bytes among the series met before, in this batch or earlier ones (known.ts), so
+ *   its tags are parsed once per process, not once per line or batch;
+ * - each field key is compared by bytes with the one at the same position on the series' last
+ *   line, so no string is made for it;
+ * - plain decimals are read in the line loop by Clinger's fast path, longer ones exactly without
+ *   a string (numbers.ts); timestamps are split into ms + ns-within-ms from their digits;
+ * - samples are staged, then moved into columns made to size, cut from one buffer per body
+ *   (columns.ts).
+ * The line loop calls out only for rarer forms, so V8's inlining budget is not a factor
+ * (the flags of probes.md 1e changed nothing measurable here).
  */
 import { FieldType, timestampMillis, timestampSubMillis, type WriteBatch } from '../../core/index.ts';
 import { BatchTable, Stage, type SeriesEntry } from './columns.ts';
@@ -20,9 +25,9 @@ import { INVALID_NUMBER, lineError, MISSING_FIELD_VALUE, MISSING_FIELDS } from '
 import { FIELD_KEY_ESCAPES, unescape } from './escape.ts';
 import { parseSeriesKey, scanKey, type SeriesKey } from './key.ts';
 import { internLayout, KnownSeries, KnownSeriesCache, Layout } from './known.ts';
-import { EXACT_MANTISSA, parseNumber, POW10 } from './numbers.ts';
+import { EXACT_MANTISSA, parseNumber, plainDecimal, POW10 } from './numbers.ts';
 import { ParseOut } from './out.ts';
-import { COMMA, copyBytes, CR, DOT, EQUALS, HASH, isLineEnd, MINUS, newlinesIn, NL, QUOTE, sameBytes, scanLine, SPACE, TAB, ZERO } from './scan.ts';
+import { BytePacker, COMMA, copyBytes, CR, DOT, EQUALS, HASH, isLineEnd, MINUS, newlinesIn, NL, QUOTE, sameBytes, scanLine, SPACE, TAB, ZERO } from './scan.ts';
 import { parseTimestamp, scaleOf, type Precision, type Scale } from './timestamp.ts';
 import { parseBoolean, parseString, scanFieldKey } from './values.ts';
 
@@ -48,8 +53,9 @@ export interface ParseResult {
 const NINE = ZERO + 9;
 const NO_TARGETS: readonly number[] = [];
 
-/** Series keys met in earlier batches; 2 x 16,384 series of some KB each at most. */
+/** Series keys met in earlier batches: up to 2 x 16,384 series of about 1 KB each. */
 const knownSeries = new KnownSeriesCache(16_384);
+const rawKeys = new BytePacker();
 // Parsing is synchronous, so one stage serves every call.
 const stage = new Stage();
 
@@ -75,6 +81,8 @@ class LineParser {
   private readonly defaultSub: number;
   readonly table: BatchTable;
   private readonly out = new ParseOut();
+  private points = 0;
+  private readonly errors: LineError[] = [];
 
   /** Spans `buf`, for reading it four bytes at a time. */
   private readonly view: DataView;
@@ -100,9 +108,19 @@ class LineParser {
   }
 
   run(): ParseResult {
-    const { buf, len } = this;
-    const errors: LineError[] = [];
-    let points = 0;
+    this.parseLines();
+    stage.flush(this.table);
+    return { points: this.points, errors: this.errors };
+  }
+
+  /**
+   * Stages every line. Called once per body, its loop is optimized on stack (OSR) during the
+   * first call, before any code after the loop has run; such code would then lack type feedback
+   * and deoptimize the cached OSR code on every later call. So nothing follows the loop here
+   * (the same holds for the loops of Stage.flush).
+   */
+  private parseLines(): void {
+    const { buf, len, errors } = this;
     let pos = 0;
     let line = 1;
     while (pos < len) {
@@ -130,7 +148,7 @@ class LineParser {
       const objects = stage.objects.length;
       const end = this.parseLine(start);
       if (end >= 0) {
-        points++;
+        this.points++;
         line += this.hasString ? 1 + newlinesIn(buf, start, end) : 1;
         pos = end + 1;
       } else {
@@ -143,8 +161,6 @@ class LineParser {
         pos = lineEnd + 1;
       }
     }
-    stage.flush(this.table);
-    return { points, errors };
   }
 
   /**
@@ -187,7 +203,7 @@ class LineParser {
       if (k < slotKeys.length) {
         const key = slotKeys[k]!;
         const n = key.byteLength;
-        if (i + n < len && buf[i + n] === EQUALS && sameBytes(buf, view, i, key)) keyEnd = i + n;
+        if (i + n < len && buf[i + n] === EQUALS && sameBytes(buf, view, i, key, 0, n)) keyEnd = i + n;
       }
       let name: string | null = null;
       if (keyEnd < 0) {
@@ -197,7 +213,7 @@ class LineParser {
       }
       i = keyEnd + 1;
 
-      // The value. Plain decimals ([-]digits[.digits]) below 2^53 are read here (see numbers.ts).
+      // The value. Plain decimals ([-]digits[.digits]) are read here (see numbers.ts).
       if (i >= len) return out.fail(MISSING_FIELD_VALUE);
       let type: FieldType = FieldType.Float;
       let value = 0;
@@ -221,14 +237,16 @@ class LineParser {
           fraction = j - fractionStart;
         }
         const after = j < len ? buf[j]! : NL;
-        if (
-          (after === COMMA || after === SPACE || after === NL) &&
-          j - digitsStart > (fraction > 0 || buf[j - 1] === DOT ? 1 : 0) &&
-          mantissa < EXACT_MANTISSA &&
-          fraction <= 22
-        ) {
-          value = mantissa / POW10[fraction]!;
-          if (c0 === MINUS) value = -value;
+        value = NaN;
+        if ((after === COMMA || after === SPACE || after === NL) && j - digitsStart > (fraction > 0 || buf[j - 1] === DOT ? 1 : 0)) {
+          if (mantissa < EXACT_MANTISSA && fraction <= 22) {
+            value = mantissa / POW10[fraction]!;
+            if (c0 === MINUS) value = -value;
+          } else {
+            value = plainDecimal(buf, i, j); // full-precision floats
+          }
+        }
+        if (value === value) {
           i = j;
         } else {
           i = parseNumber(buf, i, len, out);
@@ -325,7 +343,8 @@ class LineParser {
     if (series instanceof KnownSeries) {
       known = series;
     } else {
-      known = new KnownSeries(copyBytes(this.buf, keyStart, keyEnd), hash, series.measurement, series.tags, series.key, Layout.EMPTY);
+      const raw = rawKeys.pack(this.buf, keyStart, keyEnd);
+      known = new KnownSeries(raw, rawKeys.at, keyEnd - keyStart, hash, series.measurement, series.tags, series.key, Layout.EMPTY);
       knownSeries.add(known);
     }
     const entry = found ?? this.table.addEntry(known, this.batch);

@@ -80,16 +80,51 @@ export function newlinesIn(buf: Buffer, start: number, end: number): number {
 
 /** A copy of bytes [start, end) of `buf`, to compare with later bodies by sameBytes. */
 export function copyBytes(buf: Buffer, start: number, end: number): DataView {
-  const bytes = Uint8Array.prototype.slice.call(buf, start, end);
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const bytes = new Uint8Array(end - start);
+  for (let j = 0; j < bytes.length; j++) bytes[j] = buf[start + j]!;
+  return new DataView(bytes.buffer);
 }
 
-/** Whether `buf` (which `view` spans) holds the bytes of `bytes` at `at`; compared four at a time. */
-export function sameBytes(buf: Buffer, view: DataView, at: number, bytes: DataView): boolean {
-  const n = bytes.byteLength;
+const SLAB_BYTES = 64 * 1024;
+
+/**
+ * Copies of many small byte ranges kept for long (series keys), packed into shared 64 KiB
+ * buffers: a buffer of its own for each would take about four times the bytes copied. A slab
+ * lives as long as any copy in it.
+ */
+export class BytePacker {
+  private slab = new Uint8Array(SLAB_BYTES);
+  private slabView = new DataView(this.slab.buffer);
+  private used = 0;
+  /** Where pack put the last copy in the view it returned. */
+  at = 0;
+
+  /** Copies bytes [start, end) of `buf`; returns the view they are in, at offset `this.at`. */
+  pack(buf: Buffer, start: number, end: number): DataView {
+    const n = end - start;
+    if (n > SLAB_BYTES / 4) {
+      this.at = 0;
+      return copyBytes(buf, start, end);
+    }
+    if (this.used + n > SLAB_BYTES) {
+      this.slab = new Uint8Array(SLAB_BYTES);
+      this.slabView = new DataView(this.slab.buffer);
+      this.used = 0;
+    }
+    const slab = this.slab;
+    const at = this.used;
+    for (let j = 0; j < n; j++) slab[at + j] = buf[start + j]!;
+    this.used += n;
+    this.at = at;
+    return this.slabView;
+  }
+}
+
+/** Whether `buf` (which `view` spans) holds at `at` the `n` bytes of `bytes` from `from`; compared four at a time. */
+export function sameBytes(buf: Buffer, view: DataView, at: number, bytes: DataView, from: number, n: number): boolean {
   let j = 0;
-  for (; j + 4 <= n; j += 4) if (view.getInt32(at + j, true) !== bytes.getInt32(j, true)) return false;
-  for (; j < n; j++) if (buf[at + j] !== bytes.getUint8(j)) return false;
+  for (; j + 4 <= n; j += 4) if (view.getInt32(at + j, true) !== bytes.getInt32(from + j, true)) return false;
+  for (; j < n; j++) if (buf[at + j] !== bytes.getUint8(from + j)) return false;
   return true;
 }
 

@@ -1,16 +1,18 @@
 import { Column, type FieldType } from '../../core/index.ts';
 
-/** Points per chunk once a column is past its first chunk. */
+/** Chunks double from the first chunk's size up to this many points. */
 const CHUNK_POINTS = 1024;
 const FIRST_CHUNK_MIN = 16;
 const FIRST_CHUNK_SPREAD = 240;
 
 /**
- * A MemTable column kept as fixed-size chunks that are never copied to grow. A single growing
- * array doubles now and then, and since series written together grow together, every column of a
- * write would reallocate and copy in the same request: a latency spike of tens of milliseconds
- * at each power of two (measured with bench/engine.bench.ts). The first chunk's size varies by
- * series, so later chunk boundaries of different series do not line up either.
+ * A MemTable column kept as chunks that are never copied to grow. A single growing array doubles
+ * now and then, and since series written together grow together, every column of a write would
+ * reallocate and copy in the same request: a latency spike of tens of milliseconds at each power
+ * of two (measured with bench/engine.bench.ts). The first chunk's size varies by series, so later
+ * chunk boundaries of different series do not line up either. Each chunk is twice the size of the
+ * one before, up to CHUNK_POINTS, so that with many series (each with few points) the unused
+ * capacity stays below the points held, not a whole large chunk per column.
  */
 export class ChunkedColumn {
   readonly chunks: Column[] = [];
@@ -23,19 +25,24 @@ export class ChunkedColumn {
     return new ChunkedColumn(type, FIRST_CHUNK_MIN + (Math.abs(spreadSeed) % FIRST_CHUNK_SPREAD));
   }
 
-  append(src: Column): void {
+  /** Appends every point of `src`; returns the capacity (in points) of the chunks it had to allocate. */
+  append(src: Column): number {
+    let allocated = 0;
     let from = 0;
     while (from < src.length) {
       let last = this.chunks[this.chunks.length - 1];
       if (last === undefined || last.length === last.capacity) {
-        last = new Column(this.type, this.chunks.length === 0 ? this.firstChunkPoints : CHUNK_POINTS);
+        const capacity = last === undefined ? this.firstChunkPoints : Math.min(CHUNK_POINTS, last.capacity * 2);
+        last = new Column(this.type, capacity);
         this.chunks.push(last);
+        allocated += capacity;
       }
       const n = Math.min(src.length - from, last.capacity - last.length);
       last.pushRange(src, from, from + n);
       from += n;
     }
     this.length += src.length;
+    return allocated;
   }
 
   /** All points in one column, in arrival order. */

@@ -10,8 +10,10 @@ export interface MemSeries {
   readonly fields: Map<string, ChunkedColumn>;
 }
 
-// Bytes a point costs in memory beyond its value: ms (8) + sub (4).
+// Bytes a point's slot costs beyond its value: ms (8) + sub (4).
 const TIMESTAMP_BYTES = 12;
+// A string column's slot holds a reference; the string itself is counted per point.
+const REFERENCE_BYTES = 8;
 // Rough per-string overhead, to make the size trigger count string fields fairly.
 const STRING_OVERHEAD = 16;
 
@@ -44,9 +46,11 @@ export class MemTable {
       target = newColumn(series, column.type);
       series.fields.set(field, target);
     }
-    target.append(column);
+    // Memory is counted as allocated, so that the size trigger sees what chunks really take.
+    const allocated = target.append(column);
     this.points += column.length;
-    this.bytes += column.length * (TIMESTAMP_BYTES + valueBytes(column));
+    if (Array.isArray(column.values)) this.bytes += allocated * (TIMESTAMP_BYTES + REFERENCE_BYTES) + column.length * stringBytes(column);
+    else this.bytes += allocated * (TIMESTAMP_BYTES + (column.values as Float64Array).BYTES_PER_ELEMENT);
   }
 
   removeSeries(keys: Iterable<string>): void {
@@ -110,20 +114,18 @@ function newColumn(series: MemSeries, type: Column['type']): ChunkedColumn {
   return ChunkedColumn.forSeries(type, Number(series.id & 0xffffn));
 }
 
-function valueBytes(column: Column): number {
-  if (Array.isArray(column.values)) {
-    let total = 0;
-    const values = column.values;
-    const n = column.length;
-    // Sampling keeps this O(1) per append for large string columns.
-    const step = Math.max(1, Math.floor(n / 16));
-    let sampled = 0;
-    for (let i = 0; i < n; i += step) {
-      total += values[i]!.length + STRING_OVERHEAD;
-      sampled++;
-    }
-    return sampled === 0 ? 0 : total / sampled;
+/** Average bytes of a string column's strings. */
+function stringBytes(column: Column): number {
+  let total = 0;
+  const values = column.values as string[];
+  const n = column.length;
+  // Sampling keeps this O(1) per append for large string columns.
+  const step = Math.max(1, Math.floor(n / 16));
+  let sampled = 0;
+  for (let i = 0; i < n; i += step) {
+    total += values[i]!.length + STRING_OVERHEAD;
+    sampled++;
   }
-  return (column.values as Float64Array).BYTES_PER_ELEMENT;
+  return sampled === 0 ? 0 : total / sampled;
 }
 

@@ -365,16 +365,8 @@ test('long decimals (16 to 19 digits) are bit-exact against Number(), near halfw
       const at = 1 + Math.floor(rand() * (d.length - 1));
       text = `${d.slice(0, at)}.${d.slice(at)}`;
     } else {
-      // Halfway between a float64 and the next, then cut to 17-19 digits: the hardest cases.
-      const x = rand() * 10 ** Math.floor(rand() * 6);
-      const next = new Float64Array(new BigUint64Array([new BigUint64Array(new Float64Array([x]).buffer)[0]! + 1n]).buffer)[0]!;
-      const exact = (v: number): string => {
-        const s = v.toFixed(40).replace(/0+$/, '');
-        return s;
-      };
-      const mid = exact((x + next) / 2);
-      text = mid === exact(x) ? exact(x) : mid;
-      text = text.slice(0, text.indexOf('.') + 1 + Math.max(0, 17 + Math.floor(rand() * 3) - text.indexOf('.')));
+      // Just below or above halfway between a float64 and the next: the hardest cases.
+      text = nearHalfway(rand() * 10 ** Math.floor(rand() * 6), 17 + Math.floor(rand() * 3), rand() < 0.5);
     }
     texts.push(rand() < 0.3 ? `-${text}` : text);
   }
@@ -385,3 +377,19 @@ test('long decimals (16 to 19 digits) are bit-exact against Number(), near halfw
     assert.ok(Object.is(values[i], Number(texts[i])), `${texts[i]}: ${values[i]} != ${Number(texts[i])}`);
   }
 });
+
+/** The midpoint between `x` (0 < x < 2^52) and the next float64, cut to `digits` significant digits, the last one raised if `up`. */
+function nearHalfway(x: number, digits: number, up: boolean): string {
+  const bits = new BigUint64Array(new Float64Array([x]).buffer)[0]!;
+  const exponent = Number((bits >> 52n) & 0x7ffn) - 1075;
+  const mantissa = (bits & ((1n << 52n) - 1n)) | (1n << 52n);
+  // (2m + 1) * 2^(exponent - 1), written as an integer times 10^-k with k = 1 - exponent.
+  const k = 1 - exponent;
+  const scaled = ((2n * mantissa + 1n) * 5n ** BigInt(k)).toString().padStart(k + 1, '0');
+  const exact = `${scaled.slice(0, -k)}.${scaled.slice(-k)}`;
+  const first = exact.search(/[1-9]/);
+  let end = first;
+  for (let n = 0; n < digits && end < exact.length; end++) if (exact[end] !== '.') n++;
+  const cut = exact.slice(0, end);
+  return up ? cut.slice(0, -1) + String(Math.min(9, Number(cut.slice(-1)) + 1)) : cut;
+}
