@@ -5,6 +5,7 @@ import { authenticate, DEFAULT_AUTH_CONFIG, type AuthConfig, type AuthState } fr
 import { errorMiddleware } from './errors.ts';
 import { DEFAULT_LIMITS, rateLimit, type LimitsConfig } from './limits/index.ts';
 import { registerNativeRoutes } from './native.ts';
+import { ParsePool } from '../protocol/lineprotocol/index.ts';
 import type { ServerState } from './state.ts';
 import { VERSION } from './version.ts';
 
@@ -19,6 +20,8 @@ export interface AppDeps {
   readonly limits?: LimitsConfig;
   /** Create a database on its first native write instead of answering 404 (default true). */
   readonly autoCreateDatabases?: boolean;
+  /** Parse workers for line protocol; bodies are parsed on the main thread when omitted. */
+  readonly parsePool?: ParsePool;
 }
 
 /** The body of `GET /health`, in the shape InfluxDB 1.8+ answers, so its clients' health checks work as is. */
@@ -51,7 +54,8 @@ export function createApp(deps: AppDeps): Koa {
   });
 
   const limits = deps.limits ?? DEFAULT_LIMITS;
-  registerNativeRoutes(router, deps.state, { limits, autoCreateDatabases: deps.autoCreateDatabases ?? true });
+  const parsePool = deps.parsePool ?? new ParsePool(0, deps.logger);
+  registerNativeRoutes(router, deps.state, { limits, parsePool, autoCreateDatabases: deps.autoCreateDatabases ?? true });
   // Errors first (it renders what the others throw), then who is asking, then how often they may.
   app.use(errorMiddleware(deps.logger));
   app.use(authenticate(deps.auth ?? DEFAULT_AUTH_CONFIG));

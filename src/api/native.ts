@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { WriteBatch, type RustsError, type Timestamp } from '../core/index.ts';
+import type { RustsError, Timestamp } from '../core/index.ts';
 import { DatabaseNotFoundError } from '../cluster/index.ts';
-import { parseLineProtocol, type LineError, type Precision } from '../protocol/lineprotocol/index.ts';
+import type { LineError, ParsePool, Precision } from '../protocol/lineprotocol/index.ts';
 import { decodeQueryRequest, encodeSeriesJson, parsePrecision } from '../protocol/native/index.ts';
 import { executeQuery, explainQuery, QueryError, type QueryContext, type ResultSeries } from '../query/index.ts';
 import { authorize, requireAdmin } from './auth/index.ts';
@@ -14,6 +14,8 @@ import type { ServerState } from './state.ts';
 export interface NativeApiOptions {
   /** Bounds on the work one request may cause. */
   readonly limits: LimitsConfig;
+  /** Where line protocol bodies are parsed. */
+  readonly parsePool: ParsePool;
   /** Create a database on its first write (the native API's default), instead of answering 404. */
   readonly autoCreateDatabases: boolean;
 }
@@ -121,8 +123,7 @@ async function write(ctx: Context, state: ServerState, options: NativeApiOptions
     await router.createDatabase(database);
   }
   const body = await readRequestBody(ctx, options.limits);
-  const batch = new WriteBatch();
-  const parsed = parseLineProtocol(body, { precision, defaultTime: truncate(nowNanos(), precision) }, batch);
+  const { batch, result: parsed } = await options.parsePool.parse(body, { precision, defaultTime: truncate(nowNanos(), precision) });
   const result = await router.write(database, batch);
   state.counters.pointsWritten += result.written;
   if (parsed.errors.length === 0 && result.errors.length === 0) {

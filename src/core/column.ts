@@ -303,11 +303,8 @@ export class Column {
   sortedUnique(): Column {
     if (this.isStrictlySorted()) return this;
     const n = this.length;
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
+    const order = sortedOrder(this.ms, this.sub, n);
     const { ms, sub } = this;
-    // Ties broken by insertion order, so the last of equal timestamps sorts last.
-    order.sort((a, b) => ms[a]! - ms[b]! || sub[a]! - sub[b]! || a - b);
     const out = new Column(this.type, n);
     let w = -1;
     for (let k = 0; k < n; k++) {
@@ -328,4 +325,49 @@ export class Column {
     out.pushRange(this, start, end);
     return out;
   }
+}
+
+/**
+ * Indexes of the first `n` points in time order, ties in arrival order. Out-of-order data is
+ * almost always a few sorted runs (one per write that arrived late), so this merges the natural
+ * runs pairwise: O(n log runs), and no comparator callback per comparison as Array.sort needs.
+ */
+function sortedOrder(ms: Float64Array, sub: Int32Array, n: number): Uint32Array {
+  let order = new Uint32Array(n);
+  let spare = new Uint32Array(n);
+  const starts: number[] = [0];
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    if (i > 0 && (ms[i]! < ms[i - 1]! || (ms[i] === ms[i - 1] && sub[i]! < sub[i - 1]!))) starts.push(i);
+  }
+  let runs = starts;
+  while (runs.length > 1) {
+    const next: number[] = [];
+    for (let r = 0; r < runs.length; r += 2) {
+      const lo = runs[r]!;
+      const mid = r + 1 < runs.length ? runs[r + 1]! : n;
+      const hi = r + 2 < runs.length ? runs[r + 2]! : n;
+      next.push(lo);
+      let a = lo;
+      let b = mid;
+      let w = lo;
+      while (a < mid && b < hi) {
+        const x = order[a]!;
+        const y = order[b]!;
+        // The left run holds only earlier arrivals: taking it on equal times keeps arrival order.
+        if (ms[y]! < ms[x]! || (ms[y] === ms[x] && sub[y]! < sub[x]!)) {
+          spare[w++] = y;
+          b++;
+        } else {
+          spare[w++] = x;
+          a++;
+        }
+      }
+      while (a < mid) spare[w++] = order[a++]!;
+      while (b < hi) spare[w++] = order[b++]!;
+    }
+    [order, spare] = [spare, order];
+    runs = next;
+  }
+  return order;
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { RustsError } from '../core/index.ts';
@@ -10,6 +11,15 @@ import { parseDuration, parseSize } from './units.ts';
 
 export const DEFAULT_BIND = '127.0.0.1:8086';
 export const DEFAULT_DATA_DIR = './data';
+// Enough to keep bodies parsing while the main thread writes; more only compete with it for cores.
+const MAX_DEFAULT_PARSE_WORKERS = 4;
+export const MAX_PARSE_WORKERS = 64;
+
+/** One parse worker per core beside the main thread's, at least one, at most four. */
+export function defaultParseWorkers(): number {
+  return Math.min(MAX_DEFAULT_PARSE_WORKERS, Math.max(1, availableParallelism() - 1));
+}
+
 /** One shard per database: on a single node more shards only add WALs to fsync (each shard is its own engine). */
 export const DEFAULT_SHARDS = 1;
 /** Used when `wal_durability = "periodic"` and no `wal_sync_interval` is given. */
@@ -32,6 +42,8 @@ export interface ServerConfig {
   readonly storage: StorageOptions;
   /** Shards of each new database (`[storage] shards`); an existing database keeps its own count. */
   readonly shards: number;
+  /** Worker threads that parse line protocol (`[ingest] parse_workers`); 0 parses on the main thread. */
+  readonly parseWorkers: number;
   /** `[auth]`: off unless the file turns it on. */
   readonly auth: AuthConfig;
   /** `[limits]`: request rate, body sizes, query bounds. */
@@ -77,6 +89,7 @@ export function loadConfig(
     dataDir: resolve(cwd, fromFlags.dataDir ?? fromEnv.dataDir ?? file.dataDir ?? DEFAULT_DATA_DIR),
     storage: { ...DEFAULT_ENGINE_OPTIONS, ...file.storage },
     shards: file.shards ?? DEFAULT_SHARDS,
+    parseWorkers: file.parseWorkers ?? defaultParseWorkers(),
     auth: file.auth ?? DEFAULT_AUTH_CONFIG,
     limits: { ...DEFAULT_LIMITS, ...file.limits },
     configFile: overrides.configFile ?? null,
@@ -109,6 +122,7 @@ interface Layer {
   auth?: AuthConfig;
   limits?: Partial<LimitsConfig>;
   shards?: number;
+  parseWorkers?: number;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -175,7 +189,7 @@ function tomlReason(err: TomlError): string {
   return `line ${err.line}, column ${err.column}: ${reason}\n${frame.join('\n')}`.trimEnd();
 }
 
-const TOP_LEVEL_KEYS = ['bind', 'data_dir', 'storage', 'auth', 'limits'];
+const TOP_LEVEL_KEYS = ['bind', 'data_dir', 'storage', 'ingest', 'auth', 'limits'];
 
 function fileLayer(doc: Record<string, unknown>): Layer {
   const layer: Layer = {};
@@ -193,6 +207,9 @@ function fileLayer(doc: Record<string, unknown>): Layer {
         if (shards !== undefined) layer.shards = keyed('storage.shards', () => countValue(shards, 1, MAX_SHARDS));
         break;
       }
+      case 'ingest':
+        layer.parseWorkers = ingestLayer(value);
+        break;
       case 'auth':
         layer.auth = authLayer(value);
         break;
@@ -386,6 +403,16 @@ function rateValue(value: unknown): number {
 function booleanValue(value: unknown): boolean {
   if (typeof value !== 'boolean') throw new TypeError(`expected true or false, got ${describe(value)}`);
   return value;
+}
+
+function ingestLayer(table: unknown): number | undefined {
+  if (!isTable(table)) throw new TypeError(`ingest: expected a table ([ingest]), got ${describe(table)}`);
+  let workers: number | undefined;
+  for (const [key, value] of Object.entries(table)) {
+    if (key !== 'parse_workers') throw new RangeError(`unknown key "ingest.${key}"; known keys in [ingest]: parse_workers`);
+    workers = keyed('ingest.parse_workers', () => countValue(value, 0, MAX_PARSE_WORKERS));
+  }
+  return workers;
 }
 
 /** `parse()` of the value of `key`: its RangeError or TypeError names the key (orFail then adds the file). */

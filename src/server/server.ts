@@ -3,6 +3,7 @@ import { access, constants, mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createApp, ServerState } from '../api/index.ts';
 import { LocalRouter } from '../cluster/index.ts';
+import { ParsePool } from '../protocol/lineprotocol/index.ts';
 import { RustsError, type Logger } from '../core/index.ts';
 import { formatBind, type ServerConfig } from './config.ts';
 
@@ -40,9 +41,15 @@ export async function startServer(config: ServerConfig, deps: { logger: Logger; 
   await prepareDataDir(config.dataDir);
 
   const state = new ServerState();
-  const app = createApp({ state, logger, auth: config.auth, limits: config.limits });
+  const parsePool = new ParsePool(config.parseWorkers, logger);
+  const app = createApp({ state, logger, auth: config.auth, limits: config.limits, parsePool });
   const server = createServer(app.callback());
-  await listen(server, config);
+  try {
+    await listen(server, config);
+  } catch (err) {
+    await parsePool.close();
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.bind.host === '' ? '127.0.0.1' : config.bind.host;
   const url = `http://${formatBind({ host, port })}`;
@@ -54,6 +61,7 @@ export async function startServer(config: ServerConfig, deps: { logger: Logger; 
     router = await LocalRouter.open({ dataDir: config.dataDir, shards: config.shards, engine: config.storage }, { logger });
   } catch (err) {
     await stopHttp(server);
+    await parsePool.close();
     throw new StartupError(`Cannot open storage in "${config.dataDir}": ${errorMessage(err)}`, { cause: err });
   }
   state.ready(router);
@@ -63,7 +71,7 @@ export async function startServer(config: ServerConfig, deps: { logger: Logger; 
     url,
     port,
     close() {
-      closing ??= stopHttp(server).then(() => router.close());
+      closing ??= stopHttp(server).then(() => Promise.all([router.close(), parsePool.close()])).then(() => undefined);
       return closing;
     },
   };

@@ -92,6 +92,21 @@ describe('Column.sortedUnique()', () => {
       }),
     );
   });
+  it('merges long sorted runs that arrived out of order, last write winning', () => {
+    // The shape of concurrent writers' batches: each run sorted, runs overlapping in time.
+    const run = fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 60 }).map((ts) => [...new Set(ts)].sort((a, b) => a - b));
+    fc.assert(
+      fc.property(fc.array(run, { minLength: 2, maxLength: 12 }), (runs) => {
+        const column = new Column(FieldType.Float);
+        const want = new Map<number, number>();
+        let v = 0;
+        for (const r of runs) for (const ms of r) { column.pushFloat(ms, 0, ++v); want.set(ms, v); }
+        const got = column.sortedUnique();
+        const actual = Array.from({ length: got.length }, (_, i) => [got.ms[i]!, (got.values as Float64Array)[i]!]);
+        assert.deepEqual(actual, [...want].sort((a, b) => a[0] - b[0]));
+      }),
+    );
+  });
   it('copies small and large ranges alike, for every type', () => {
     for (const n of [1, 5, 16, 17, 100]) {
       const src = new Column(FieldType.String);

@@ -100,6 +100,14 @@ block_cache_size = "8MiB"
     });
   });
 
+  it('reads [storage] shards and [ingest] parse_workers, with their defaults', () => {
+    const defaults = load();
+    assert.equal(defaults.shards, 1);
+    assert.ok(defaults.parseWorkers >= 1 && defaults.parseWorkers <= 4);
+    const config = load({ configFile: configFile('[storage]\nshards = 4\n[ingest]\nparse_workers = 0\n') });
+    assert.deepEqual([config.shards, config.parseWorkers, config.storage], [4, 0, DEFAULT_ENGINE_OPTIONS]);
+  });
+
   it('keeps the defaults of the [storage] keys the file leaves out', () => {
     const config = load({ configFile: configFile('[storage]\nmemtable_max_points = 5\n') });
     assert.deepEqual(config.storage, { ...DEFAULT_ENGINE_OPTIONS, memtableMaxPoints: 5 });
@@ -200,6 +208,10 @@ describe('loadConfig() errors', () => {
     f('[storage]\nmax_points_per_block = -1\n', 'storage.max_points_per_block:', 'at least 1');
     f('[storage]\ncompaction_min_segments = 1\n', 'storage.compaction_min_segments:', 'at least 2');
     f('[storage]\nmax_points_per_block = 2_000_000\n', 'storage.max_points_per_block:', 'at most 1048576');
+    f('[storage]\nshards = 0\n', 'storage.shards:', 'at least 1');
+    f('[storage]\nshards = 300\n', 'storage.shards:', 'at most 256');
+    f('[ingest]\nparse_workers = -1\n', 'ingest.parse_workers:', 'at least 0');
+    f('[ingest]\nworkers = 2\n', 'unknown key "ingest.workers"', 'parse_workers');
   });
 
   it('names the line of a TOML syntax error', () => {

@@ -618,7 +618,7 @@ export class StorageEngine {
     }
     for (const memtable of this.memtables()) {
       const chunked = memtable.series.get(key)?.fields.get(name);
-      if (chunked !== undefined) parts.push(...chunked.chunks);
+      if (chunked !== undefined) parts.push(...chunked.sortedChunks());
     }
     if (parts.length === 0) return undefined;
     const merged = mergeColumns(parts, range);

@@ -2,23 +2,46 @@ import { Column, type SplitTimeRange } from '../../core/index.ts';
 
 /**
  * Merges the pieces of one field's points, given oldest first (older segments, newer segments,
- * then MemTable chunks): the result is sorted by time, keeps the newest of equal timestamps (last
- * write wins) and is clipped to `range` when one is given.
+ * then MemTable chunks), each strictly sorted by time (segment blocks are written sorted, MemTable
+ * chunks come from `ChunkedColumn.sortedChunks`): the result is sorted by time, keeps the newest
+ * of equal timestamps (last write wins) and is clipped to `range` when one is given.
  */
 export function mergeColumns(parts: readonly Column[], range: SplitTimeRange | undefined): Column {
-  let merged: Column;
-  if (parts.length === 1) {
-    merged = parts[0]!;
-  } else {
-    merged = new Column(parts[0]!.type, parts.reduce((n, p) => n + p.length, 0));
-    for (const p of parts) merged.pushRange(p);
+  if (parts.length === 1 || inSequence(parts)) return concatenate(parts, range);
+  const all = new Column(parts[0]!.type, parts.reduce((n, p) => n + p.length, 0));
+  for (const p of parts) all.pushRange(p);
+  return clip(all.sortedUnique(), range);
+}
+
+/** True when each part starts after the previous one ends: then their concatenation is sorted and unique. */
+function inSequence(parts: readonly Column[]): boolean {
+  let prev: Column | undefined;
+  for (const p of parts) {
+    if (p.length === 0) continue;
+    if (prev !== undefined) {
+      const i = prev.length - 1;
+      if (p.ms[0]! < prev.ms[i]! || (p.ms[0] === prev.ms[i] && p.sub[0]! <= prev.sub[i]!)) return false;
+    }
+    prev = p;
   }
-  merged = merged.sortedUnique();
-  if (range === undefined) return merged;
-  const from = lowerBound(merged, range.minMs, range.minSub);
-  const to = upperBound(merged, range.maxMs, range.maxSub);
-  if (from === 0 && to === merged.length) return merged;
-  return merged.slice(from, to);
+  return true;
+}
+
+/** The in-range points of sorted parts in sequence, copying only those. */
+function concatenate(parts: readonly Column[], range: SplitTimeRange | undefined): Column {
+  if (parts.length === 1) return clip(parts[0]!, range);
+  const bounds = parts.map((p) => (range === undefined ? [0, p.length] : [lowerBound(p, range.minMs, range.minSub), upperBound(p, range.maxMs, range.maxSub)]));
+  const out = new Column(parts[0]!.type, bounds.reduce((n, [from, to]) => n + to! - from!, 0));
+  parts.forEach((p, i) => out.pushRange(p, bounds[i]![0], bounds[i]![1]));
+  return out;
+}
+
+function clip(column: Column, range: SplitTimeRange | undefined): Column {
+  if (range === undefined) return column;
+  const from = lowerBound(column, range.minMs, range.minSub);
+  const to = upperBound(column, range.maxMs, range.maxSub);
+  if (from === 0 && to === column.length) return column;
+  return column.slice(from, to);
 }
 
 /** First index whose timestamp is >= (ms, sub). */

@@ -15,8 +15,10 @@ const FIRST_CHUNK_SPREAD = 240;
  * capacity stays below the points held, not a whole large chunk per column.
  */
 export class ChunkedColumn {
-  readonly chunks: Column[] = [];
+  private chunkList: Column[] = [];
   length = 0;
+  /** Every point so far came strictly after the one before: the chunks read in order are sorted and unique. */
+  private inOrder = true;
 
   constructor(readonly type: FieldType, private readonly firstChunkPoints: number) {}
 
@@ -25,16 +27,22 @@ export class ChunkedColumn {
     return new ChunkedColumn(type, FIRST_CHUNK_MIN + (Math.abs(spreadSeed) % FIRST_CHUNK_SPREAD));
   }
 
+  /** The chunks in arrival order; they may overlap in time (see `sortedChunks`). */
+  get chunks(): readonly Column[] {
+    return this.chunkList;
+  }
+
   /** Appends every point of `src`; returns the capacity (in points) of the chunks it had to allocate. */
   append(src: Column): number {
+    if (this.inOrder && src.length > 0) this.inOrder = this.continuesInOrder(src);
     let allocated = 0;
     let from = 0;
     while (from < src.length) {
-      let last = this.chunks[this.chunks.length - 1];
+      let last = this.chunkList[this.chunkList.length - 1];
       if (last === undefined || last.length === last.capacity) {
-        const capacity = last === undefined ? this.firstChunkPoints : Math.min(CHUNK_POINTS, last.capacity * 2);
+        const capacity = last === undefined ? this.firstChunkPoints : Math.min(CHUNK_POINTS, Math.max(last.capacity * 2, 1));
         last = new Column(this.type, capacity);
-        this.chunks.push(last);
+        this.chunkList.push(last);
         allocated += capacity;
       }
       const n = Math.min(src.length - from, last.capacity - last.length);
@@ -47,9 +55,34 @@ export class ChunkedColumn {
 
   /** All points in one column, in arrival order. */
   toColumn(): Column {
-    if (this.chunks.length === 1) return this.chunks[0]!;
+    if (this.chunkList.length === 1) return this.chunkList[0]!;
     const out = new Column(this.type, this.length);
-    for (const chunk of this.chunks) out.pushRange(chunk);
+    for (const chunk of this.chunkList) out.pushRange(chunk);
     return out;
+  }
+
+  /**
+   * The chunks, sorted by time and unique across all of them (the last write of a timestamp
+   * wins). Writes that arrive out of order (several clients sending different time slices) are
+   * sorted here once and the sorted column replaces the chunks, so that every later read of the
+   * same data does not sort it again.
+   */
+  sortedChunks(): readonly Column[] {
+    if (!this.inOrder) {
+      const sorted = this.toColumn().sortedUnique();
+      this.chunkList = [sorted];
+      this.length = sorted.length;
+      this.inOrder = true;
+    }
+    return this.chunkList;
+  }
+
+  private continuesInOrder(src: Column): boolean {
+    const last = this.chunkList[this.chunkList.length - 1];
+    if (last !== undefined && last.length > 0) {
+      const i = last.length - 1;
+      if (src.ms[0]! < last.ms[i]! || (src.ms[0] === last.ms[i] && src.sub[0]! <= last.sub[i]!)) return false;
+    }
+    return src.isStrictlySorted();
   }
 }

@@ -1,0 +1,105 @@
+import { Worker } from 'node:worker_threads';
+import { WriteBatch, type Logger } from '../../core/index.ts';
+import { SeriesKeyCache, unpackBatch, type PackedBatch } from './packed.ts';
+import { parseLineProtocol, type LineError, type ParseOptions, type ParseResult } from './parse.ts';
+
+/** What the main thread sends a parse worker; the body's buffer is transferred. */
+export interface ParseRequest {
+  readonly id: number;
+  readonly body: Uint8Array;
+  readonly options: ParseOptions;
+}
+
+export type ParseReply =
+  | { readonly id: number; readonly points: number; readonly errors: LineError[]; readonly batch: PackedBatch }
+  | { readonly id: number; readonly failure: string };
+
+export interface ParsedBody {
+  readonly batch: WriteBatch;
+  readonly result: ParseResult;
+}
+
+// Below this size a body is parsed in place: the round trip to a worker (about 0.1 ms) would cost
+// more than the parse.
+const INLINE_BODY_BYTES = 64 * 1024;
+const SERIES_KEY_CACHE_ENTRIES = 100_000;
+const WORKER_ENTRY = new URL('./worker.mjs', import.meta.url);
+
+interface Slot {
+  worker: Worker;
+  readonly pending: Map<number, { resolve: (reply: ParseReply) => void; reject: (err: Error) => void }>;
+}
+
+/**
+ * Parses line protocol bodies on worker threads, so that parsing (the largest share of ingest CPU)
+ * runs beside the main thread's HTTP, WAL and MemTable work instead of in turn with it. A body
+ * goes to the worker with the fewest bodies in flight; small bodies, and every body when the pool
+ * has no workers, are parsed on the calling thread.
+ */
+export class ParsePool {
+  private readonly slots: Slot[] = [];
+  private readonly keys = new SeriesKeyCache(SERIES_KEY_CACHE_ENTRIES);
+  private nextId = 0;
+  private closed = false;
+
+  constructor(
+    workers: number,
+    private readonly logger: Logger,
+  ) {
+    for (let i = 0; i < workers; i++) this.slots.push(this.spawn());
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  async parse(body: Buffer, options: ParseOptions): Promise<ParsedBody> {
+    if (this.slots.length === 0 || this.closed || body.length < INLINE_BODY_BYTES) {
+      const batch = new WriteBatch();
+      return { batch, result: parseLineProtocol(body, options, batch) };
+    }
+    const slot = this.slots.reduce((best, s) => (s.pending.size < best.pending.size ? s : best));
+    const id = this.nextId++;
+    // The body is handed over, not copied: give the worker a buffer of its own.
+    const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : Uint8Array.prototype.slice.call(body);
+    const reply = await new Promise<ParseReply>((resolve, reject) => {
+      // A worker with a body in hand keeps the process alive until it answers; an idle one does not.
+      if (slot.pending.size === 0) slot.worker.ref();
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.postMessage({ id, body: owned, options } satisfies ParseRequest, [owned.buffer as ArrayBuffer]);
+    });
+    if ('failure' in reply) throw new Error(`line protocol worker failed: ${reply.failure}`);
+    return { batch: unpackBatch(reply.batch, this.keys), result: { points: reply.points, errors: reply.errors } };
+  }
+
+  private spawn(): Slot {
+    const slot: Slot = { worker: new Worker(WORKER_ENTRY), pending: new Map() };
+    slot.worker.on('message', (reply: ParseReply) => {
+      const waiter = slot.pending.get(reply.id);
+      slot.pending.delete(reply.id);
+      if (slot.pending.size === 0) slot.worker.unref();
+      waiter?.resolve(reply);
+    });
+    slot.worker.on('error', (err) => this.replace(slot, err));
+    slot.worker.on('exit', (code) => {
+      if (!this.closed) this.replace(slot, new Error(`exited with code ${code}`));
+    });
+    slot.worker.unref();
+    return slot;
+  }
+
+  /** A worker died: fail its bodies (their requests get a 500) and start another in its place. */
+  private replace(slot: Slot, err: Error): void {
+    const i = this.slots.indexOf(slot);
+    if (i < 0) return;
+    this.logger.error('line protocol worker failed; starting another', { error: err.message });
+    for (const waiter of slot.pending.values()) waiter.reject(new Error(`line protocol worker failed: ${err.message}`));
+    slot.pending.clear();
+    this.slots[i] = this.spawn();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}

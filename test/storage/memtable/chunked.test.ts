@@ -1,0 +1,40 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Column, FieldType } from '../../../src/core/index.ts';
+import { ChunkedColumn } from '../../../src/storage/memtable/index.ts';
+
+function column(points: Array<[number, number]>): Column {
+  const c = new Column(FieldType.Float, points.length);
+  for (const [ms, v] of points) c.pushFloat(ms, 0, v);
+  return c;
+}
+
+function read(chunks: readonly Column[]): Array<[number, number]> {
+  return chunks.flatMap((c) => Array.from({ length: c.length }, (_, i): [number, number] => [c.ms[i]!, (c.values as Float64Array)[i]!]));
+}
+
+describe('ChunkedColumn', () => {
+  it('keeps in-order appends as they are, in chunks that double up to a limit', () => {
+    const chunked = new ChunkedColumn(FieldType.Float, 4);
+    let allocated = 0;
+    for (let i = 0; i < 3000; i++) allocated += chunked.append(column([[i, i]]));
+    assert.deepEqual(chunked.chunks.map((c) => c.capacity).slice(0, 6), [4, 8, 16, 32, 64, 128]);
+    assert.ok(chunked.chunks.every((c) => c.capacity <= 1024));
+    assert.equal(allocated, chunked.chunks.reduce((n, c) => n + c.capacity, 0));
+    assert.equal(chunked.sortedChunks(), chunked.chunks, 'nothing to sort');
+  });
+
+  it('sorts out-of-order appends once, last write winning, and goes on appending after them', () => {
+    const chunked = new ChunkedColumn(FieldType.Float, 2);
+    chunked.append(column([[10, 1], [20, 1]]));
+    chunked.append(column([[0, 2], [10, 2]]));
+    chunked.append(column([[30, 3]]));
+    assert.deepEqual(read(chunked.sortedChunks()), [[0, 2], [10, 2], [20, 1], [30, 3]]);
+    assert.equal(chunked.chunks.length, 1, 'the sorted column replaced the chunks');
+    assert.equal(chunked.length, 4);
+    chunked.append(column([[40, 4]]));
+    assert.deepEqual(read(chunked.sortedChunks()), [[0, 2], [10, 2], [20, 1], [30, 3], [40, 4]]);
+    chunked.append(column([[5, 5]]));
+    assert.deepEqual(read(chunked.sortedChunks()), [[0, 2], [5, 5], [10, 2], [20, 1], [30, 3], [40, 4]]);
+  });
+});
