@@ -122,6 +122,9 @@ export class LocalRouter implements ShardRouter {
       this.checkOpen();
       if (this.databasesByName.has(name)) return;
       const dir = join(this.databasesDir(), encodeDirName(name));
+      // Leftovers of a drop or create that a crash cut short hold no acknowledged data of a live
+      // database, but must not come back as the new database's contents.
+      if (await this.fs.exists(dir)) await this.fs.removeAll(dir);
       await mkdirDurable(this.fs, dir);
       const meta: DatabaseMeta = { name, shards: this.options.shards };
       // Engines first, metadata last: a directory without metadata is ignored at start-up.

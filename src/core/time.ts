@@ -78,3 +78,32 @@ export function inSplitRange(r: SplitTimeRange, ms: number, sub: number): boolea
 export function rangesOverlap(a: TimeRange, b: TimeRange): boolean {
   return a.min <= b.max && b.min <= a.max;
 }
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * An RFC3339 time with up to nanosecond fraction and any offset, exactly; undefined when `text`
+ * is not one or names no real date (February 30th, hour 24).
+ */
+export function parseRfc3339(text: string): Timestamp | undefined {
+  const m = RFC3339.exec(text);
+  if (m === null) return undefined;
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
+  const ms = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!);
+  const check = new Date(ms);
+  if (Number.isNaN(ms) || check.getUTCDate() !== day || check.getUTCMonth() !== month! - 1 || hour! > 23 || minute! > 59 || second! > 59) return undefined;
+  const ns = BigInt(ms) * NANOS_PER_MILLI_BIG + BigInt((m[7] ?? '').padEnd(9, '0'));
+  if (m[9] === undefined) return ns;
+  const offset = BigInt(Number(m[10]) * 60 + Number(m[11])) * 60_000_000_000n;
+  return m[9] === '+' ? ns - offset : ns + offset;
+}
+
+/** RFC3339 with the fraction InfluxDB prints: nanoseconds with trailing zeros cut, none when zero. */
+export function formatRfc3339Nano(ts: Timestamp): string {
+  const ms = timestampMillis(ts);
+  const nanos = BigInt(((ms % 1000) + 1000) % 1000) * NANOS_PER_MILLI_BIG + BigInt(timestampSubMillis(ts));
+  const iso = new Date(ms).toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ for years 0..9999
+  const head = iso.slice(0, iso.indexOf('.'));
+  if (nanos === 0n) return `${head}Z`;
+  return `${head}.${nanos.toString().padStart(9, '0').replace(/0+$/, '')}Z`;
+}

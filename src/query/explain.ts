@@ -6,7 +6,7 @@
  * as the query itself.
  */
 import { emptyScanReport, type ScanReport, type ShardRouter } from '../cluster/index.ts';
-import { MAX_TIMESTAMP, MIN_TIMESTAMP, type Timestamp } from '../core/index.ts';
+import { formatRfc3339Nano, MAX_TIMESTAMP, MIN_TIMESTAMP, type Timestamp } from '../core/index.ts';
 import { MEASUREMENT_NAME } from '../index/index.ts';
 import { isStreaming } from './accumulators.ts';
 import { durationText, type Node } from './compile.ts';
@@ -27,10 +27,7 @@ export interface ExplainResult {
 function time(t: Timestamp): string {
   if (t <= MIN_TIMESTAMP) return '-inf';
   if (t >= MAX_TIMESTAMP) return '+inf';
-  const ms = t / 1_000_000n;
-  const ns = t % 1_000_000n;
-  const iso = new Date(Number(ms)).toISOString();
-  return ns === 0n ? iso : `${iso.slice(0, -1)}${String(ns < 0n ? -ns : ns).padStart(6, '0')}Z`;
+  return formatRfc3339Nano(t);
 }
 
 function conditionText(c: Condition): string {

@@ -115,6 +115,21 @@ describe('LocalRouter', () => {
     await router.close();
   });
 
+  it('does not bring back the data of a drop that a crash cut short', async () => {
+    const fs = new MemFs();
+    let router = await open(fs);
+    await router.createDatabase('db');
+    await router.write('db', batchOf(points(2, 2)));
+    await router.close();
+    // What a crash right after the metadata went leaves behind: the shard directories.
+    await fs.unlink('/data/databases/db/database.json');
+    router = await open(fs);
+    assert.deepEqual(router.databases(), []);
+    await router.createDatabase('db');
+    assert.equal((await hostsIn(router, 'db')).size, 0);
+    await router.close();
+  });
+
   it('reports pruning: partitions outside the range and blocks are skipped', async () => {
     const router = await open(new MemFs());
     await router.createDatabase('db');

@@ -1,6 +1,6 @@
-import type { Timestamp } from '../../core/index.ts';
+import { formatRfc3339Nano, type Timestamp } from '../../core/index.ts';
 import type { ResultSeries, ResultValue } from '../../query/index.ts';
-import { EPOCH_NANOS, formatRfc3339Nano, type Epoch } from './time.ts';
+import { EPOCH_NANOS, type Epoch } from './time.ts';
 
 /**
  * `{"series":[...]}` for `POST /query`, written by hand rather than with JSON.stringify because

@@ -1,4 +1,4 @@
-import { MAX_TIMESTAMP, MIN_TIMESTAMP, type Timestamp } from '../../core/index.ts';
+import { MAX_TIMESTAMP, MIN_TIMESTAMP, parseRfc3339, type Timestamp } from '../../core/index.ts';
 
 const NANOS_PER_MS = 1_000_000n;
 
@@ -38,7 +38,6 @@ export function parseDurationNanos(text: string): bigint {
   return total;
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 const RELATIVE = /^now(?:([+-])(.+))?$/;
 
 /**
@@ -58,41 +57,14 @@ export function parseTimeValue(value: unknown, now: Timestamp): Timestamp {
     const delta = parseDurationNanos(relative[2]!);
     return checkRange(relative[1] === '-' ? now - delta : now + delta, value);
   }
-  const m = RFC3339.exec(value);
-  if (m === null) throw new RangeError(`invalid time "${value}": expected RFC3339 (e.g. "2026-11-25T00:00:00Z"), "now", "now-1h" or integer milliseconds`);
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
-  const ms = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!);
-  const check = new Date(ms);
-  if (Number.isNaN(ms) || check.getUTCDate() !== day || check.getUTCMonth() !== month! - 1 || hour! > 23 || minute! > 59 || second! > 59) {
-    throw new RangeError(`invalid time "${value}": no such date or time of day`);
-  }
-  let ns = BigInt(ms) * NANOS_PER_MS + BigInt((m[7] ?? '').padEnd(9, '0'));
-  if (m[9] !== undefined) {
-    const offset = BigInt(Number(m[10]) * 60 + Number(m[11])) * 60_000_000_000n;
-    ns = m[9] === '+' ? ns - offset : ns + offset;
-  }
+  const ns = parseRfc3339(value);
+  if (ns === undefined) throw new RangeError(`invalid time "${value}": expected RFC3339 (e.g. "2026-11-25T00:00:00Z"), "now", "now-1h" or integer milliseconds`);
   return checkRange(ns, value);
 }
 
 function checkRange(ns: bigint, text: string): Timestamp {
   if (ns < MIN_TIMESTAMP || ns > MAX_TIMESTAMP) throw new RangeError(`time "${text}" is outside the representable range`);
   return ns;
-}
-
-/** RFC3339 with the fraction InfluxDB prints: nanoseconds with trailing zeros cut, none when zero. */
-export function formatRfc3339Nano(ts: Timestamp): string {
-  let ms = ts / NANOS_PER_MS;
-  let sub = ts % NANOS_PER_MS;
-  if (sub < 0n) {
-    sub += NANOS_PER_MS;
-    ms -= 1n;
-  }
-  const date = new Date(Number(ms));
-  const base = date.toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ for years 0..9999
-  const nanos = (ms % 1000n + 1000n) % 1000n * NANOS_PER_MS + sub;
-  const head = base.slice(0, base.indexOf('.'));
-  if (nanos === 0n) return `${head}Z`;
-  return `${head}.${nanos.toString().padStart(9, '0').replace(/0+$/, '')}Z`;
 }
 
 /** Units of the `epoch` parameter (InfluxDB's names), in nanoseconds. */

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatRfc3339Nano, parseDurationNanos, parseTimeValue } from '../../../src/protocol/native/index.ts';
+import { formatRfc3339Nano } from '../../../src/core/index.ts';
+import { parseDurationNanos, parseTimeValue } from '../../../src/protocol/native/index.ts';
 
 const NOW = 1_764_028_800_123_456_789n; // 2025-11-25T00:00:00.123456789Z
 
