@@ -23,6 +23,9 @@ export interface ParsedBody {
 // more than the parse.
 const INLINE_BODY_BYTES = 64 * 1024;
 const SERIES_KEY_CACHE_ENTRIES = 100_000;
+// A worker that keeps dying (it cannot even load, say) is not restarted forever: after this many
+// failures in a row the pool parses on the calling thread.
+const MAX_FAILURES_IN_A_ROW = 3;
 const WORKER_ENTRY = new URL('./worker.mjs', import.meta.url);
 
 interface Slot {
@@ -41,10 +44,13 @@ export class ParsePool {
   private readonly keys = new SeriesKeyCache(SERIES_KEY_CACHE_ENTRIES);
   private nextId = 0;
   private closed = false;
+  private failuresInARow = 0;
 
+  /** `entry` is the worker's module; tests point it elsewhere. */
   constructor(
     workers: number,
     private readonly logger: Logger,
+    private readonly entry: URL = WORKER_ENTRY,
   ) {
     for (let i = 0; i < workers; i++) this.slots.push(this.spawn());
   }
@@ -73,11 +79,12 @@ export class ParsePool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(WORKER_ENTRY), pending: new Map() };
+    const slot: Slot = { worker: new Worker(this.entry), pending: new Map() };
     slot.worker.on('message', (reply: ParseReply) => {
       const waiter = slot.pending.get(reply.id);
       slot.pending.delete(reply.id);
       if (slot.pending.size === 0) slot.worker.unref();
+      this.failuresInARow = 0;
       waiter?.resolve(reply);
     });
     slot.worker.on('error', (err) => this.replace(slot, err));
@@ -92,9 +99,14 @@ export class ParsePool {
   private replace(slot: Slot, err: Error): void {
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
-    this.logger.error('line protocol worker failed; starting another', { error: err.message });
     for (const waiter of slot.pending.values()) waiter.reject(new Error(`line protocol worker failed: ${err.message}`));
     slot.pending.clear();
+    if (++this.failuresInARow >= MAX_FAILURES_IN_A_ROW) {
+      this.slots.splice(i, 1);
+      this.logger.error('line protocol worker failed again; parsing without it', { error: err.message, workersLeft: this.slots.length });
+      return;
+    }
+    this.logger.error('line protocol worker failed; starting another', { error: err.message });
     this.slots[i] = this.spawn();
   }
 

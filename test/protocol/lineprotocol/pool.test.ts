@@ -72,4 +72,15 @@ describe('ParsePool', () => {
     }
     await inline.close();
   });
+
+  it('stops restarting a worker that keeps failing and parses in place instead', async () => {
+    const logged: string[] = [];
+    const broken = new ParsePool(1, { ...silentLogger, error: (msg: string) => void logged.push(msg) }, new URL('data:text/javascript,throw new Error("cannot start")'));
+    for (let i = 0; i < 50 && logged.length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(logged, ['line protocol worker failed; starting another', 'line protocol worker failed; starting another', 'line protocol worker failed again; parsing without it']);
+    assert.equal(broken.size, 0);
+    const { result } = await broken.parse(body(5000), OPTIONS);
+    assert.equal(result.points, 5000);
+    await broken.close();
+  });
 });
