@@ -14,6 +14,11 @@ export type ParseReply =
   | { readonly id: number; readonly points: number; readonly errors: LineError[]; readonly batch: PackedBatch }
   | { readonly id: number; readonly failure: string };
 
+/** A worker's first message, once its modules are loaded. */
+export interface WorkerReady {
+  readonly ready: true;
+}
+
 export interface ParsedBody {
   readonly batch: WriteBatch;
   readonly result: ParseResult;
@@ -30,6 +35,8 @@ const WORKER_ENTRY = new URL('./worker.mjs', import.meta.url);
 
 interface Slot {
   worker: Worker;
+  /** Loaded: until then (a worker takes a moment to load and compile its modules) bodies are parsed in place. */
+  ready: boolean;
   readonly pending: Map<number, { resolve: (reply: ParseReply) => void; reject: (err: Error) => void }>;
 }
 
@@ -59,12 +66,17 @@ export class ParsePool {
     return this.slots.length;
   }
 
+  /** Workers that have loaded and take bodies. */
+  get readyWorkers(): number {
+    return this.slots.filter((s) => s.ready).length;
+  }
+
   async parse(body: Buffer, options: ParseOptions): Promise<ParsedBody> {
-    if (this.slots.length === 0 || this.closed || body.length < INLINE_BODY_BYTES) {
+    const slot = this.closed || body.length < INLINE_BODY_BYTES ? undefined : this.leastBusy();
+    if (slot === undefined) {
       const batch = new WriteBatch();
       return { batch, result: parseLineProtocol(body, options, batch) };
     }
-    const slot = this.slots.reduce((best, s) => (s.pending.size < best.pending.size ? s : best));
     const id = this.nextId++;
     // The body is handed over, not copied: give the worker a buffer of its own.
     const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : Uint8Array.prototype.slice.call(body);
@@ -78,9 +90,19 @@ export class ParsePool {
     return { batch: unpackBatch(reply.batch, this.keys), result: { points: reply.points, errors: reply.errors } };
   }
 
+  private leastBusy(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const s of this.slots) if (s.ready && (best === undefined || s.pending.size < best.pending.size)) best = s;
+    return best;
+  }
+
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(this.entry), pending: new Map() };
-    slot.worker.on('message', (reply: ParseReply) => {
+    const slot: Slot = { worker: new Worker(this.entry), ready: false, pending: new Map() };
+    slot.worker.on('message', (reply: ParseReply | WorkerReady) => {
+      if ('ready' in reply) {
+        slot.ready = true;
+        return;
+      }
       const waiter = slot.pending.get(reply.id);
       slot.pending.delete(reply.id);
       if (slot.pending.size === 0) slot.worker.unref();

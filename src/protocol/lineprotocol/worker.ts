@@ -3,7 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { WriteBatch } from '../../core/index.ts';
 import { packBatch } from './packed.ts';
 import { parseLineProtocol } from './parse.ts';
-import type { ParseReply, ParseRequest } from './pool.ts';
+import type { ParseReply, ParseRequest, WorkerReady } from './pool.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('worker.ts runs only as a worker thread');
@@ -22,3 +22,5 @@ port.on('message', (request: ParseRequest) => {
   }
   port.postMessage(reply, transfer);
 });
+// Loaded and listening: the pool sends bodies here only from now on.
+port.postMessage({ ready: true } satisfies WorkerReady);

@@ -51,6 +51,8 @@ describe('ParsePool', () => {
   it('parses large bodies on workers into the same batch and errors as in place', async () => {
     const big = body(5000);
     assert.ok(big.length > 64 * 1024, 'large enough to go to a worker');
+    for (let i = 0; i < 500 && pool.readyWorkers < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(pool.readyWorkers, 2, 'both workers loaded');
     const inPlace = new WriteBatch();
     const want = parseLineProtocol(big, OPTIONS, inPlace);
     const results = await Promise.all([0, 1, 2, 3].map(() => pool.parse(Buffer.from(big), OPTIONS)));
