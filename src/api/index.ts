@@ -1,5 +1,5 @@
 export { createApp, type AppDeps, type HealthBody } from './app.ts';
 export type { ErrorBody } from './errors.ts';
-export { ServerState, NotReadyError, type HttpCounters } from './state.ts';
+export { ServerState, type HttpCounters } from './state.ts';
 export type { NativeApiOptions, PartialWriteBody } from './native.ts';
 export { VERSION } from './version.ts';

@@ -3,5 +3,5 @@
  * storage only through `ShardRouter`, so that a cluster changes the router, not them.
  */
 export { emptyScanReport, type RouterStats, type ScanReport, type ShardRouter } from './router.ts';
-export { LocalRouter, MAX_SHARDS, shardIndex, validateDatabaseName, type LocalRouterOptions } from './local.ts';
+export { LocalRouter, MAX_SHARDS, shardIndex, type LocalRouterOptions } from './local.ts';
 export { DatabaseNotFoundError, InvalidDatabaseNameError } from './errors.ts';
