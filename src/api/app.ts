@@ -4,6 +4,7 @@ import type { Logger } from '../core/index.ts';
 import { authenticate, DEFAULT_AUTH_CONFIG, type AuthConfig, type AuthState } from './auth/index.ts';
 import { errorMiddleware } from './errors.ts';
 import { DEFAULT_LIMITS, rateLimit, type LimitsConfig } from './limits/index.ts';
+import { influxHeaders, registerInfluxRoutes } from './influx.ts';
 import { registerNativeRoutes } from './native.ts';
 import { ParsePool } from '../protocol/lineprotocol/index.ts';
 import type { ServerState } from './state.ts';
@@ -56,7 +57,10 @@ export function createApp(deps: AppDeps): Koa {
   const limits = deps.limits ?? DEFAULT_LIMITS;
   const parsePool = deps.parsePool ?? new ParsePool(0, deps.logger);
   registerNativeRoutes(router, deps.state, { limits, parsePool, autoCreateDatabases: deps.autoCreateDatabases ?? true });
-  // Errors first (it renders what the others throw), then who is asking, then how often they may.
+  registerInfluxRoutes(router);
+  // InfluxDB's headers outermost (they copy the rendered error), then errors (rendering what the
+  // others throw), then who is asking, then how often they may.
+  app.use(influxHeaders());
   app.use(errorMiddleware(deps.logger));
   app.use(authenticate(deps.auth ?? DEFAULT_AUTH_CONFIG));
   app.use(rateLimit(limits));

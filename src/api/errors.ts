@@ -13,6 +13,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   engine_closed: 503,
   not_ready: 503,
   database_not_found: 404,
+  // InfluxDB's status for it; Telegraf matches the message and drops the batch.
+  retention_policy_not_found: 500,
   invalid_database_name: 400,
   bad_matcher: 400,
   bad_query: 400,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { RustsError, Timestamp } from '../core/index.ts';
-import { DatabaseNotFoundError } from '../cluster/index.ts';
+import { DatabaseNotFoundError, DEFAULT_RETENTION_POLICY, RetentionPolicyNotFoundError } from '../cluster/index.ts';
 import type { LineError, ParsePool, Precision } from '../protocol/lineprotocol/index.ts';
 import { decodeQueryRequest, encodeSeriesJson, parsePrecision } from '../protocol/native/index.ts';
 import { executeQuery, explainQuery, QueryError, type QueryContext, type ResultSeries } from '../query/index.ts';
@@ -107,14 +107,19 @@ export function registerNativeRoutes(router: Router<AuthState>, state: ServerSta
   });
 }
 
+/**
+ * `POST /write` is InfluxDB 1.x's endpoint (Telegraf and the v1 clients post to it), and the native
+ * API's: statuses and `error` texts are InfluxDB's, checked against influxd 1.6; the native API
+ * adds `written` and `rejected` to a 400 and, by default, creates a database on its first write.
+ */
 async function write(ctx: Context, state: ServerState, options: NativeApiOptions): Promise<void> {
   const database = stringParam(ctx, 'db');
-  if (database === undefined) ctx.throw(400, 'database is required');
+  if (database === undefined || database === '') return ctx.throw(400, 'database is required');
   let precision: Precision;
   try {
     precision = parsePrecision(stringParam(ctx, 'precision'));
   } catch (err) {
-    ctx.throw(400, (err as Error).message);
+    return ctx.throw(400, (err as Error).message);
   }
   authorize(ctx, database, 'write');
   const router = state.router;
@@ -124,6 +129,19 @@ async function write(ctx: Context, state: ServerState, options: NativeApiOptions
   }
   const body = await readRequestBody(ctx, options.limits);
   const { batch, result: parsed } = await options.parsePool.parse(body, { precision, defaultTime: truncate(nowNanos(), precision) });
+  const consistency = stringParam(ctx, 'consistency');
+  // InfluxDB's levels mean something only to its clustered edition, but every edition checks them.
+  if (consistency !== undefined && consistency !== '' && !CONSISTENCY_LEVELS.includes(consistency.toLowerCase())) return ctx.throw(400, 'invalid consistency level');
+  const rp = stringParam(ctx, 'rp');
+  // Until retention policies exist (issue 4) a database has InfluxDB's default one only.
+  if (rp !== undefined && rp !== '' && rp !== DEFAULT_RETENTION_POLICY) throw new RetentionPolicyNotFoundError(rp);
+  if (parsed.points === 0 && parsed.errors.length > 0) {
+    // Nothing parsed: InfluxDB answers with the parse errors alone, without "partial write".
+    state.counters.writeErrors++;
+    ctx.status = 400;
+    ctx.body = { error: joinLineErrors(parsed.errors), written: 0, rejected: rejectedLines(parsed.errors, []) } satisfies PartialWriteBody;
+    return;
+  }
   const result = await router.write(database, batch);
   state.counters.pointsWritten += result.written;
   if (parsed.errors.length === 0 && result.errors.length === 0) {
@@ -132,20 +150,22 @@ async function write(ctx: Context, state: ServerState, options: NativeApiOptions
   }
   state.counters.writeErrors++;
   ctx.status = 400;
-  ctx.body = partialWriteBody(parsed.points + parsed.errors.length, parsed.errors, result.errors, result.written);
+  // Storage's refusal (a field type conflict) is what InfluxDB reports first; parse errors come with dropped=0.
+  const error =
+    result.errors.length > 0 ? `partial write: ${result.errors[0]!.message} dropped=${result.dropped}` : `partial write: ${joinLineErrors(parsed.errors)} dropped=0`;
+  ctx.body = { error, written: result.written, rejected: rejectedLines(parsed.errors, result.errors) } satisfies PartialWriteBody;
 }
 
-function partialWriteBody(lines: number, lineErrors: readonly LineError[], storeErrors: readonly RustsError[], written: number): PartialWriteBody {
-  const rejected = [
-    ...lineErrors.slice(0, MAX_REJECTED_REPORTED).map((e) => ({ line: e.line, message: e.message })),
-    ...storeErrors.slice(0, MAX_REJECTED_REPORTED).map((e) => ({ message: e.message })),
-  ].slice(0, MAX_REJECTED_REPORTED);
-  const first = rejected[0]!.message;
-  const error =
-    lineErrors.length > 0
-      ? `partial write: ${lineErrors.length} of ${lines} lines rejected; first: ${first}`
-      : `partial write: ${first} (${storeErrors.length} field column(s) rejected)`;
-  return { error, written, rejected };
+const CONSISTENCY_LEVELS = ['any', 'one', 'quorum', 'all'];
+
+function joinLineErrors(errors: readonly LineError[]): string {
+  const shown = errors.slice(0, MAX_REJECTED_REPORTED).map((e) => e.message);
+  if (errors.length > shown.length) shown.push(`(${errors.length - shown.length} more lines could not be parsed)`);
+  return shown.join('\n');
+}
+
+function rejectedLines(lineErrors: readonly LineError[], storeErrors: readonly RustsError[]): PartialWriteBody['rejected'] {
+  return [...lineErrors.map((e) => ({ line: e.line, message: e.message })), ...storeErrors.map((e) => ({ message: e.message }))].slice(0, MAX_REJECTED_REPORTED);
 }
 
 async function query(ctx: Context, state: ServerState, options: NativeApiOptions): Promise<void> {

@@ -13,3 +13,13 @@ export class InvalidDatabaseNameError extends RustsError {
     super('invalid_database_name', `invalid database name ${JSON.stringify(name)}: ${reason}`);
   }
 }
+
+/**
+ * A write named a retention policy the database does not have. InfluxDB answers it with a 500,
+ * and Telegraf recognises the message and drops the batch rather than retrying.
+ */
+export class RetentionPolicyNotFoundError extends RustsError {
+  constructor(readonly retentionPolicy: string) {
+    super('retention_policy_not_found', `retention policy not found: ${retentionPolicy}`);
+  }
+}

@@ -4,4 +4,7 @@
  */
 export { emptyScanReport, type RouterStats, type ScanReport, type ShardRouter } from './router.ts';
 export { LocalRouter, MAX_SHARDS, shardIndex, type LocalRouterOptions } from './local.ts';
-export { DatabaseNotFoundError, InvalidDatabaseNameError } from './errors.ts';
+export { DatabaseNotFoundError, InvalidDatabaseNameError, RetentionPolicyNotFoundError } from './errors.ts';
+
+/** The retention policy every database has, as in InfluxDB. */
+export const DEFAULT_RETENTION_POLICY = 'autogen';

@@ -44,6 +44,8 @@ export interface ServerConfig {
   readonly shards: number;
   /** Worker threads that parse line protocol (`[ingest] parse_workers`); 0 parses on the main thread. */
   readonly parseWorkers: number;
+  /** `[ingest] auto_create_databases`: a write to an unknown database creates it (else 404, as InfluxDB). */
+  readonly autoCreateDatabases: boolean;
   /** `[auth]`: off unless the file turns it on. */
   readonly auth: AuthConfig;
   /** `[limits]`: request rate, body sizes, query bounds. */
@@ -89,7 +91,8 @@ export function loadConfig(
     dataDir: resolve(cwd, fromFlags.dataDir ?? fromEnv.dataDir ?? file.dataDir ?? DEFAULT_DATA_DIR),
     storage: { ...DEFAULT_ENGINE_OPTIONS, ...file.storage },
     shards: file.shards ?? DEFAULT_SHARDS,
-    parseWorkers: file.parseWorkers ?? defaultParseWorkers(),
+    parseWorkers: file.ingest?.parseWorkers ?? defaultParseWorkers(),
+    autoCreateDatabases: file.ingest?.autoCreateDatabases ?? true,
     auth: file.auth ?? DEFAULT_AUTH_CONFIG,
     limits: { ...DEFAULT_LIMITS, ...file.limits },
     configFile: overrides.configFile ?? null,
@@ -122,7 +125,7 @@ interface Layer {
   auth?: AuthConfig;
   limits?: Partial<LimitsConfig>;
   shards?: number;
-  parseWorkers?: number;
+  ingest?: { parseWorkers?: number; autoCreateDatabases?: boolean };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -208,7 +211,7 @@ function fileLayer(doc: Record<string, unknown>): Layer {
         break;
       }
       case 'ingest':
-        layer.parseWorkers = ingestLayer(value);
+        layer.ingest = ingestLayer(value);
         break;
       case 'auth':
         layer.auth = authLayer(value);
@@ -405,14 +408,15 @@ function booleanValue(value: unknown): boolean {
   return value;
 }
 
-function ingestLayer(table: unknown): number | undefined {
+function ingestLayer(table: unknown): { parseWorkers?: number; autoCreateDatabases?: boolean } {
   if (!isTable(table)) throw new TypeError(`ingest: expected a table ([ingest]), got ${describe(table)}`);
-  let workers: number | undefined;
+  const ingest: { parseWorkers?: number; autoCreateDatabases?: boolean } = {};
   for (const [key, value] of Object.entries(table)) {
-    if (key !== 'parse_workers') throw new RangeError(`unknown key "ingest.${key}"; known keys in [ingest]: parse_workers`);
-    workers = keyed('ingest.parse_workers', () => countValue(value, 0, MAX_PARSE_WORKERS));
+    if (key === 'parse_workers') ingest.parseWorkers = keyed('ingest.parse_workers', () => countValue(value, 0, MAX_PARSE_WORKERS));
+    else if (key === 'auto_create_databases') ingest.autoCreateDatabases = keyed('ingest.auto_create_databases', () => booleanValue(value));
+    else throw new RangeError(`unknown key "ingest.${key}"; known keys in [ingest]: parse_workers, auto_create_databases`);
   }
-  return workers;
+  return ingest;
 }
 
 /** `parse()` of the value of `key`: its RangeError or TypeError names the key (orFail then adds the file). */

@@ -42,7 +42,7 @@ export async function startServer(config: ServerConfig, deps: { logger: Logger; 
 
   const state = new ServerState();
   const parsePool = new ParsePool(config.parseWorkers, logger);
-  const app = createApp({ state, logger, auth: config.auth, limits: config.limits, parsePool });
+  const app = createApp({ state, logger, auth: config.auth, limits: config.limits, parsePool, autoCreateDatabases: config.autoCreateDatabases });
   const server = createServer(app.callback());
   try {
     await listen(server, config);

@@ -88,7 +88,7 @@ describe('native API', () => {
     const body = ['mem,host=a free=1i 1', 'mem,host=a free=', 'mem,host=a free=2i 2', 'mem,host=a free="x" 3'].join('\n');
     const res = await request(handler).post('/write?db=db').send(body).expect(400);
     assert.equal(res.body.written, 2);
-    assert.match(res.body.error, /^partial write: 1 of 4 lines rejected/);
+    assert.equal(res.body.error, 'partial write: field type conflict: input field "free" on measurement "mem" is type string, already exists as type integer dropped=1');
     assert.equal(res.body.rejected[0].line, 2);
     assert.match(res.body.rejected[1].message, /field type conflict/);
     const back = await post(handler, '/query', { database: 'db', measurement: 'mem', select: ['free'], epoch: 'ns' }).expect(200);
@@ -159,6 +159,54 @@ describe('native API', () => {
   it('serves openapi.yaml', async () => {
     const res = await request(handler).get('/openapi.yaml').expect(200).expect('Content-Type', /yaml/);
     assert.match(res.text, /^openapi: /m);
+  });
+});
+
+// The answers influxd 1.6.7 gives to the same requests (run by hand against it), which Telegraf and
+// the v1 clients rely on; the native API adds `written` and `rejected` to a 400.
+describe('POST /write as InfluxDB answers it', () => {
+  let handler: Handler;
+  let router: LocalRouter;
+  before(async () => {
+    router = await LocalRouter.open({ dataDir: '/data', shards: 1 }, { logger: silentLogger, fs: new MemFs() });
+    const state = new ServerState();
+    state.ready(router);
+    handler = createApp({ state, logger: silentLogger, limits: LIMITS, autoCreateDatabases: false }).callback();
+    await router.createDatabase('db');
+  });
+  after(() => router.close());
+
+  const f = async (query: string, body: string, status: number, error?: string) => {
+    const res = await request(handler).post(`/write?${query}`).send(body).expect(status);
+    if (error === undefined) return assert.equal(res.text, '', `for ${query} ${JSON.stringify(body)}`);
+    assert.equal(res.body.error, error, `for ${query} ${JSON.stringify(body)}`);
+    assert.equal(res.headers['x-influxdb-error'], error.replace(/\n/g, ' '));
+  };
+
+  it('answers with the statuses and error texts of influxd', async () => {
+    await f('', 'cpu v=1', 400, 'database is required');
+    await f('db=nope', 'cpu v=1', 404, 'database not found: "nope"');
+    await f('db=db&consistency=bad', 'cpu v=1', 400, 'invalid consistency level');
+    await f('db=db&consistency=quorum', 'cpu v=1 1', 204);
+    await f('db=db&rp=nope', 'cpu v=1 7', 500, 'retention policy not found: nope');
+    await f('db=db&rp=autogen', 'cpu v=1 8', 204);
+    await f('db=db', 'cpu v=', 400, "unable to parse 'cpu v=': missing field value");
+    await f('db=db', 'cpu v=1 1\ncpu v= 2\ncpu,a v=3 3\ncpu v=4 4', 400, "partial write: unable to parse 'cpu v= 2': missing field value\nunable to parse 'cpu,a v=3 3': missing tag value dropped=0");
+    await f('db=db', 'cpu v=1i 5', 400, 'partial write: field type conflict: input field "v" on measurement "cpu" is type integer, already exists as type float dropped=1');
+    await f('db=db', '', 204);
+    await f('db=db', 'cpu v=1 1\n\ncpu v=2 2', 204);
+  });
+
+  it('sets InfluxDB headers on every answer, and answers /ping', async () => {
+    const ping = await request(handler).get('/ping').expect(204);
+    assert.equal(ping.headers['x-influxdb-version'], '1.8.10');
+    assert.equal(ping.headers['x-influxdb-build'], 'OSS');
+    assert.match(ping.headers['request-id'] ?? '', /^[0-9a-f-]{36}$/);
+    await request(handler).head('/ping').expect(204);
+    const verbose = await request(handler).get('/ping?verbose=true').expect(200);
+    assert.deepEqual(verbose.body, { version: '1.8.10' });
+    const echoed = await request(handler).get('/health').set('X-Request-Id', 'abc').expect(200);
+    assert.equal(echoed.headers['x-request-id'], 'abc');
   });
 });
 

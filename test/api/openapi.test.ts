@@ -58,7 +58,7 @@ describe('openapi.yaml', () => {
     const open = operations(doc)
       .filter((o) => Array.isArray(o.op['security']) && o.op['security'].length === 0)
       .map((o) => o.path);
-    assert.deepEqual(open.sort(), ['/health', '/openapi.yaml', '/ready']);
+    assert.deepEqual(open.sort(), ['/health', '/openapi.yaml', '/ping', '/ready']);
     for (const o of operations(doc)) assert.ok(o.op['security'] === undefined || open.includes(o.path), `${o.id} overrides security`);
   });
 

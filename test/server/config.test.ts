@@ -100,12 +100,13 @@ block_cache_size = "8MiB"
     });
   });
 
-  it('reads [storage] shards and [ingest] parse_workers, with their defaults', () => {
+  it('reads [storage] shards and the [ingest] keys, with their defaults', () => {
     const defaults = load();
     assert.equal(defaults.shards, 1);
     assert.ok(defaults.parseWorkers >= 1 && defaults.parseWorkers <= 4);
-    const config = load({ configFile: configFile('[storage]\nshards = 4\n[ingest]\nparse_workers = 0\n') });
-    assert.deepEqual([config.shards, config.parseWorkers, config.storage], [4, 0, DEFAULT_ENGINE_OPTIONS]);
+    assert.equal(defaults.autoCreateDatabases, true);
+    const config = load({ configFile: configFile('[storage]\nshards = 4\n[ingest]\nparse_workers = 0\nauto_create_databases = false\n') });
+    assert.deepEqual([config.shards, config.parseWorkers, config.autoCreateDatabases, config.storage], [4, 0, false, DEFAULT_ENGINE_OPTIONS]);
   });
 
   it('keeps the defaults of the [storage] keys the file leaves out', () => {
@@ -211,7 +212,8 @@ describe('loadConfig() errors', () => {
     f('[storage]\nshards = 0\n', 'storage.shards:', 'at least 1');
     f('[storage]\nshards = 300\n', 'storage.shards:', 'at most 256');
     f('[ingest]\nparse_workers = -1\n', 'ingest.parse_workers:', 'at least 0');
-    f('[ingest]\nworkers = 2\n', 'unknown key "ingest.workers"', 'parse_workers');
+    f('[ingest]\nworkers = 2\n', 'unknown key "ingest.workers"', 'parse_workers, auto_create_databases');
+    f('[ingest]\nauto_create_databases = "yes"\n', 'ingest.auto_create_databases:');
   });
 
   it('names the line of a TOML syntax error', () => {
