@@ -1,0 +1,150 @@
+import { formatRfc3339Nano, type Timestamp } from '../../core/index.ts';
+import type { ResultSeries, ResultValue } from '../../query/index.ts';
+import { jsonValue, timeIn } from '../json.ts';
+
+/** A series in InfluxDB's answer: SHOW statements have no time column, and no name for some. */
+export interface InfluxSeries {
+  readonly name?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly columns: readonly string[];
+  readonly values: ReadonlyArray<readonly ResultValue[]>;
+}
+
+/** The answer to one statement of a `/query` request. */
+export interface StatementResult {
+  readonly statementId: number;
+  readonly series?: readonly InfluxSeries[];
+  readonly error?: string;
+}
+
+// InfluxDB's `epoch` units, in nanoseconds.
+const EPOCH_UNITS: Readonly<Record<string, bigint>> = {
+  n: 1n,
+  ns: 1n,
+  u: 1_000n,
+  µ: 1_000n,
+  us: 1_000n,
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+};
+
+/**
+ * How result times are written: RFC3339 with nanoseconds (InfluxDB's default), or integers in the
+ * `epoch` unit. An unknown `epoch` falls back to RFC3339, as in InfluxDB.
+ */
+export function timeFormatter(epoch: string | undefined): (ts: Timestamp) => ResultValue {
+  const unit = epoch === undefined ? undefined : EPOCH_UNITS[epoch];
+  if (unit === undefined) return formatRfc3339Nano;
+  return (ts) => timeIn(ts, unit);
+}
+
+/** The executor's series in InfluxDB's shape: times formatted, `tags` left out when there are none. */
+export function toInfluxSeries(series: ResultSeries, time: (ts: Timestamp) => ResultValue): InfluxSeries {
+  const values = series.values.map((row) => {
+    const out: ResultValue[] = new Array<ResultValue>(row.length);
+    out[0] = time(row[0]);
+    for (let i = 1; i < row.length; i++) out[i] = row[i] as ResultValue;
+    return out;
+  });
+  return { name: series.name, ...(Object.keys(series.tags).length > 0 ? { tags: series.tags } : {}), columns: series.columns, values };
+}
+
+/**
+ * `{"results":[...]}` exactly as InfluxDB writes it: `statement_id`, then `series` or `error`, and
+ * nothing at all for a statement without output. `pretty` indents it, as InfluxDB's `pretty=true`.
+ */
+export function encodeResults(results: readonly StatementResult[], pretty = false): string {
+  const text = `{"results":[${results.map(encodeResult).join(',')}]}`;
+  // Re-indenting through JSON.parse would turn int64 values into doubles: only for `pretty`, and
+  // with bigints kept as their digits.
+  return pretty ? indent(text) : text;
+}
+
+function encodeResult(r: StatementResult): string {
+  let out = `{"statement_id":${r.statementId}`;
+  if (r.series !== undefined && r.series.length > 0) out += `,"series":[${r.series.map(encodeSeries).join(',')}]`;
+  if (r.error !== undefined) out += `,"error":${JSON.stringify(r.error)}`;
+  return `${out}}`;
+}
+
+function encodeSeries(s: InfluxSeries): string {
+  let out = '{';
+  if (s.name !== undefined) out += `"name":${JSON.stringify(s.name)},`;
+  if (s.tags !== undefined) out += `"tags":${JSON.stringify(s.tags)},`;
+  out += `"columns":${JSON.stringify(s.columns)}`;
+  if (s.values.length > 0) out += `,"values":[${s.values.map((row) => `[${row.map(jsonValue).join(',')}]`).join(',')}]`;
+  return `${out}}`;
+}
+
+/** Indents compact JSON by four spaces per level (InfluxDB's pretty output), leaving strings and numbers as written. */
+function indent(json: string): string {
+  let out = '';
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i]!;
+    if (inString) {
+      out += c;
+      if (c === '\\') out += json[++i]!;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    switch (c) {
+      case '"':
+        inString = true;
+        out += c;
+        break;
+      case '{':
+      case '[':
+        depth++;
+        out += `${c}\n${'    '.repeat(depth)}`;
+        break;
+      case '}':
+      case ']':
+        depth--;
+        out += `\n${'    '.repeat(depth)}${c}`;
+        break;
+      case ',':
+        out += `,\n${'    '.repeat(depth)}`;
+        break;
+      case ':':
+        out += ': ';
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+/**
+ * The `Accept: application/csv` answer as InfluxDB writes it: `name,tags,<columns>`, a line per
+ * row, a blank line and a new header when the columns change. Give it times as integers (InfluxDB
+ * writes nanoseconds in CSV unless `epoch` says otherwise).
+ */
+export function encodeCsv(results: readonly StatementResult[]): string {
+  const lines: string[] = [];
+  let header: string | undefined;
+  for (const r of results) {
+    for (const s of r.series ?? []) {
+      const columnsLine = ['name', 'tags', ...s.columns].join(',');
+      if (columnsLine !== header) {
+        if (header !== undefined) lines.push('');
+        lines.push(columnsLine);
+        header = columnsLine;
+      }
+      const tags = Object.entries(s.tags ?? {})
+        .filter(([, v]) => v !== '')
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+      for (const row of s.values) lines.push([csvCell(s.name ?? ''), csvCell(tags), ...row.map((v) => csvCell(v === null ? '' : typeof v === 'string' ? v : jsonValue(v)))].join(','));
+    }
+  }
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+function csvCell(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
