@@ -107,3 +107,33 @@ export function formatRfc3339Nano(ts: Timestamp): string {
   if (nanos === 0n) return `${head}Z`;
   return `${head}.${nanos.toString().padStart(9, '0').replace(/0+$/, '')}Z`;
 }
+
+/** InfluxQL's duration units in nanoseconds (`u` and `µ` are microseconds), plus `us`, which the native API accepts. */
+export const DURATION_UNIT_NANOS: Readonly<Record<string, bigint>> = {
+  ns: 1n,
+  u: 1_000n,
+  µ: 1_000n,
+  us: 1_000n,
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+  d: 86_400_000_000_000n,
+  w: 604_800_000_000_000n,
+};
+const DURATION_PART = /(\d+)(ns|us|u|µ|ms|s|m|h|d|w)/y;
+
+/** Nanoseconds of an InfluxQL-style duration (`10s`, `1h30m`, `500ms`, `5u`): integers each with a unit, summed; undefined when `text` is not one. */
+export function parseDurationNanos(text: string): bigint | undefined {
+  if (text === '') return undefined;
+  let total = 0n;
+  let at = 0;
+  while (at < text.length) {
+    DURATION_PART.lastIndex = at;
+    const m = DURATION_PART.exec(text);
+    if (m === null) return undefined;
+    total += BigInt(m[1]!) * DURATION_UNIT_NANOS[m[2]!]!;
+    at = DURATION_PART.lastIndex;
+  }
+  return total;
+}

@@ -1,4 +1,4 @@
-import { formatRfc3339Nano, type Timestamp } from '../../core/index.ts';
+import { DURATION_UNIT_NANOS, formatRfc3339Nano, type Timestamp } from '../../core/index.ts';
 import type { ResultSeries, ResultValue } from '../../query/index.ts';
 import { jsonValue, timeIn } from '../json.ts';
 
@@ -17,18 +17,8 @@ export interface StatementResult {
   readonly error?: string;
 }
 
-// InfluxDB's `epoch` units, in nanoseconds.
-const EPOCH_UNITS: Readonly<Record<string, bigint>> = {
-  n: 1n,
-  ns: 1n,
-  u: 1_000n,
-  µ: 1_000n,
-  us: 1_000n,
-  ms: 1_000_000n,
-  s: 1_000_000_000n,
-  m: 60_000_000_000n,
-  h: 3_600_000_000_000n,
-};
+// InfluxDB's `epoch` units: its duration units, and `n` for nanoseconds.
+const EPOCH_UNITS: Readonly<Record<string, bigint>> = { ...DURATION_UNIT_NANOS, n: 1n };
 
 /**
  * How result times are written: RFC3339 with nanoseconds (InfluxDB's default), or integers in the

@@ -4,5 +4,5 @@
  */
 export { decodeQueryRequest, type NativeQueryRequest } from './query.ts';
 export { encodeSeriesJson } from './response.ts';
-export { EPOCH_NANOS, parseDurationNanos, parseTimeValue, type Epoch } from './time.ts';
+export { EPOCH_NANOS, parseDuration, parseTimeValue, type Epoch } from './time.ts';
 export { parsePrecision } from './write.ts';

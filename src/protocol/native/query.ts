@@ -1,7 +1,7 @@
 import { MAX_TIMESTAMP, MIN_TIMESTAMP, type Timestamp } from '../../core/index.ts';
 import type { MatchOp } from '../../index/index.ts';
 import { QueryError, type CompareOp, type Condition, type Expr, type Fill, type FunctionName, type LogicalQuery, type Projection } from '../../query/index.ts';
-import { EPOCH_NANOS, parseDurationNanos, parseTimeValue, type Epoch } from './time.ts';
+import { EPOCH_NANOS, parseDuration, parseTimeValue, type Epoch } from './time.ts';
 
 /** A decoded `POST /query` body: the query, and how to answer it. */
 export interface NativeQueryRequest {
@@ -91,7 +91,7 @@ function fieldExpr(name: string, path: string): Expr {
 /** Numbers are numbers; strings are durations (`"1s"` as derivative's unit). */
 function decodeArg(value: unknown, path: string): Expr {
   if (typeof value === 'number' && Number.isFinite(value)) return { kind: 'number', value };
-  if (typeof value === 'string') return { kind: 'duration', nanos: at(path, () => parseDurationNanos(value)) };
+  if (typeof value === 'string') return { kind: 'duration', nanos: at(path, () => parseDuration(value)) };
   return fail(`${path}: expected a number or a duration string such as "1s", got ${JSON.stringify(value)}`);
 }
 
@@ -136,7 +136,7 @@ function decodeGroupBy(value: unknown): LogicalQuery['groupBy'] {
     if (obj['offset'] !== undefined) fail('groupBy.offset: needs groupBy.time');
     return { tags };
   }
-  const interval = at('groupBy.time', () => parseDurationNanos(string(obj['time'], 'groupBy.time')));
+  const interval = at('groupBy.time', () => parseDuration(string(obj['time'], 'groupBy.time')));
   if (interval <= 0n) fail('groupBy.time: must be greater than zero');
   const offset = obj['offset'] === undefined ? 0n : parseOffset(string(obj['offset'], 'groupBy.offset'));
   // Offsets wrap around the interval, as InfluxQL's do.
@@ -145,7 +145,7 @@ function decodeGroupBy(value: unknown): LogicalQuery['groupBy'] {
 
 function parseOffset(text: string): bigint {
   const negative = text.startsWith('-');
-  const nanos = at('groupBy.offset', () => parseDurationNanos(negative ? text.slice(1) : text));
+  const nanos = at('groupBy.offset', () => parseDuration(negative ? text.slice(1) : text));
   return negative ? -nanos : nanos;
 }
 

@@ -1,13 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatRfc3339Nano } from '../../../src/core/index.ts';
-import { parseDurationNanos, parseTimeValue } from '../../../src/protocol/native/index.ts';
+import { parseDuration, parseTimeValue } from '../../../src/protocol/native/index.ts';
 
 const NOW = 1_764_028_800_123_456_789n; // 2025-11-25T00:00:00.123456789Z
 
-describe('parseDurationNanos(text)', () => {
-  const f = (text: string, want: bigint) => assert.equal(parseDurationNanos(text), want, `for ${text}`);
-  const bad = (text: string) => assert.throws(() => parseDurationNanos(text), RangeError, `for ${text}`);
+describe('parseDuration(text)', () => {
+  const f = (text: string, want: bigint) => assert.equal(parseDuration(text), want, `for ${text}`);
+  const bad = (text: string) => assert.throws(() => parseDuration(text), RangeError, `for ${text}`);
   it('reads every InfluxQL unit and compound durations', () => {
     f('1ns', 1n);
     f('5u', 5_000n);
