@@ -1,11 +1,11 @@
-import Koa from 'koa';
+import Koa, { type Context } from 'koa';
 import { Router } from '@koa/router';
 import type { Logger } from '../core/index.ts';
 import { authenticate, DEFAULT_AUTH_CONFIG, type AuthConfig, type AuthState } from './auth/index.ts';
 import { errorMiddleware } from './errors.ts';
 import { DEFAULT_LIMITS, rateLimit, type LimitsConfig } from './limits/index.ts';
-import { influxHeaders, registerInfluxRoutes } from './influx.ts';
-import { registerNativeRoutes } from './native.ts';
+import { influxHeaders, influxQuery, registerInfluxRoutes } from './influx.ts';
+import { nativeQuery, registerNativeRoutes } from './native.ts';
 import { ParsePool } from '../protocol/lineprotocol/index.ts';
 import type { ServerState } from './state.ts';
 import { VERSION } from './version.ts';
@@ -56,8 +56,24 @@ export function createApp(deps: AppDeps): Koa {
 
   const limits = deps.limits ?? DEFAULT_LIMITS;
   const parsePool = deps.parsePool ?? new ParsePool(0, deps.logger);
-  registerNativeRoutes(router, deps.state, { limits, parsePool, autoCreateDatabases: deps.autoCreateDatabases ?? true });
+  const native = { limits, parsePool, autoCreateDatabases: deps.autoCreateDatabases ?? true };
+  registerNativeRoutes(router, deps.state, native);
   registerInfluxRoutes(router);
+  // One path, two languages: a JSON body without `q` is the native query model, anything else
+  // (a form, or `q` in the URL, as InfluxDB clients send) is InfluxQL.
+  const { counters } = deps.state;
+  const query = async (ctx: Context): Promise<void> => {
+    counters.queryRequests++;
+    try {
+      if (ctx.method === 'POST' && ctx.is('application/json') && ctx.query['q'] === undefined) await nativeQuery(ctx, deps.state, native);
+      else await influxQuery(ctx, deps.state, { limits });
+    } catch (err) {
+      counters.queryErrors++;
+      throw err;
+    }
+  };
+  router.get('/query', query);
+  router.post('/query', query);
   // InfluxDB's headers outermost (they copy the rendered error), then errors (rendering what the
   // others throw), then who is asking, then how often they may.
   app.use(influxHeaders());

@@ -18,6 +18,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   invalid_database_name: 400,
   bad_matcher: 400,
   bad_query: 400,
+  influxql_parse: 400,
   query_limit_exceeded: 422,
   // Prometheus answers a timed-out query with 503 as well: the server, not the query, is at its limit.
   query_timeout: 503,

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Router } from '@koa/router';
-import type { Middleware } from 'koa';
-import type { AuthState } from './auth/index.ts';
+import type { Context, Middleware } from 'koa';
+import { encodeCsv, encodeResults, executeStatement, timeFormatter, type StatementContext, type StatementResult } from '../protocol/influx/index.ts';
+import { MEASUREMENT_NAME, type Matcher } from '../index/index.ts';
+import { compileSelect, parseInfluxQL } from '../query/influxql/index.ts';
+import { authorize, requireAdmin, type AuthState } from './auth/index.ts';
+import { readRequestBody, type LimitsConfig } from './limits/index.ts';
+import type { ServerState } from './state.ts';
 
 /**
  * The InfluxDB version RusTs answers as. Clients read it (node-influx surfaces it, Grafana and
@@ -44,4 +49,74 @@ export function registerInfluxRoutes(router: Router<AuthState>): void {
       ctx.status = 204;
     }
   });
+}
+
+export interface InfluxQueryOptions {
+  readonly limits: LimitsConfig;
+}
+
+/**
+ * InfluxQL over `GET|POST /query`, answered in InfluxDB's shape. Parameters come from the URL and,
+ * for a POST form, from the body (`q`, `db`, `rp`, `epoch`, `pretty`, `params`); statements run one
+ * after another and each gets its own result or error.
+ */
+export async function influxQuery(ctx: Context, state: ServerState, options: InfluxQueryOptions): Promise<void> {
+  const params = new URLSearchParams(ctx.querystring);
+  if (ctx.method === 'POST' && ctx.is('application/x-www-form-urlencoded')) {
+    for (const [key, value] of new URLSearchParams((await readRequestBody(ctx, options.limits)).toString('utf8'))) params.append(key, value);
+  }
+  const text = params.get('q');
+  if (text === null || text === '') return ctx.throw(400, 'missing required parameter "q"');
+  let bound: Record<string, unknown> | undefined;
+  const rawParams = params.get('params');
+  if (rawParams !== null && rawParams !== '') {
+    try {
+      bound = JSON.parse(rawParams) as Record<string, unknown>;
+    } catch (err) {
+      return ctx.throw(400, `error parsing query parameters: ${(err as Error).message}`);
+    }
+  }
+  const statements = parseInfluxQL(text, bound);
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const csv = ctx.accepts('application/json', 'application/csv', 'text/csv') !== 'application/json' && /csv/.test(ctx.get('Accept'));
+  const epoch = params.get('epoch') ?? (csv ? 'n' : undefined);
+  const database = params.get('db') ?? undefined;
+  const context: StatementContext = {
+    router: state.router,
+    database,
+    now,
+    query: { signal: AbortSignal.timeout(options.limits.queryTimeoutMs), maxPoints: options.limits.maxQueryPoints },
+    time: timeFormatter(epoch),
+    compile: (stmt, db) =>
+      compileSelect(stmt, {
+        database: db,
+        retentionPolicy: params.get('rp') ?? undefined,
+        now,
+        // A tag condition goes through the tag index (and a missing tag compares as '', as in InfluxQL).
+        isTag: (from, name) => {
+          const matchers: Matcher[] = from.kind === 'name' ? [{ name: MEASUREMENT_NAME, op: '=', value: from.name }] : [];
+          return state.router.tagKeys(db, matchers).includes(name);
+        },
+      }),
+    authorize: (db, access) => authorize(ctx, db, access),
+    requireAdmin: (action) => requireAdmin(ctx, action),
+    canRead: (db) => {
+      try {
+        authorize(ctx, db, 'read');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+  const results: StatementResult[] = [];
+  for (let i = 0; i < statements.length; i++) results.push(await executeStatement(statements[i]!, i, context));
+  if (csv) {
+    ctx.type = 'application/csv';
+    ctx.body = encodeCsv(results);
+  } else {
+    ctx.type = 'application/json';
+    const pretty = params.get('pretty');
+    ctx.body = encodeResults(results, pretty === 'true');
+  }
 }

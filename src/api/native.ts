@@ -33,7 +33,7 @@ const MAX_REJECTED_REPORTED = 100;
 const PRECISION_NANOS: Readonly<Record<Precision, bigint>> = { ns: 1n, us: 1_000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n };
 const OPENAPI_YAML = readFileSync(new URL('../../openapi.yaml', import.meta.url));
 
-/** Adds the routes of the native API (openapi.yaml describes them) to `router`. */
+/** Adds the routes of the native API (openapi.yaml describes them; `POST /query` is added by app.ts) to `router`. */
 export function registerNativeRoutes(router: Router<AuthState>, state: ServerState, options: NativeApiOptions): void {
   router.post('/write', async (ctx) => {
     state.counters.writeRequests++;
@@ -41,16 +41,6 @@ export function registerNativeRoutes(router: Router<AuthState>, state: ServerSta
       await write(ctx, state, options);
     } catch (err) {
       state.counters.writeErrors++;
-      throw err;
-    }
-  });
-
-  router.post('/query', async (ctx) => {
-    state.counters.queryRequests++;
-    try {
-      await query(ctx, state, options);
-    } catch (err) {
-      state.counters.queryErrors++;
       throw err;
     }
   });
@@ -168,7 +158,8 @@ function rejectedLines(lineErrors: readonly LineError[], storeErrors: readonly R
   return [...lineErrors.map((e) => ({ line: e.line, message: e.message })), ...storeErrors.map((e) => ({ message: e.message }))].slice(0, MAX_REJECTED_REPORTED);
 }
 
-async function query(ctx: Context, state: ServerState, options: NativeApiOptions): Promise<void> {
+/** The native JSON query (`POST /query` with a JSON body; see app.ts for how it shares the path with InfluxQL). */
+export async function nativeQuery(ctx: Context, state: ServerState, options: NativeApiOptions): Promise<void> {
   const request = decodeQueryRequest(await readJson(ctx, options), nowNanos());
   const { database } = request.query;
   authorize(ctx, database, 'read');

@@ -108,12 +108,11 @@ export function formatRfc3339Nano(ts: Timestamp): string {
   return `${head}.${nanos.toString().padStart(9, '0').replace(/0+$/, '')}Z`;
 }
 
-/** InfluxQL's duration units in nanoseconds (`u` and `µ` are microseconds), plus `us`, which the native API accepts. */
-export const DURATION_UNIT_NANOS: Readonly<Record<string, bigint>> = {
+/** InfluxQL's duration units in nanoseconds (`u` and `µ` are microseconds; InfluxQL has no `us`). */
+export const INFLUXQL_DURATION_UNITS: Readonly<Record<string, bigint>> = {
   ns: 1n,
   u: 1_000n,
   µ: 1_000n,
-  us: 1_000n,
   ms: 1_000_000n,
   s: 1_000_000_000n,
   m: 60_000_000_000n,
@@ -121,18 +120,24 @@ export const DURATION_UNIT_NANOS: Readonly<Record<string, bigint>> = {
   d: 86_400_000_000_000n,
   w: 604_800_000_000_000n,
 };
+/** InfluxQL's units and `us`, which the native API and the `epoch` parameter accept too. */
+export const DURATION_UNIT_NANOS: Readonly<Record<string, bigint>> = { ...INFLUXQL_DURATION_UNITS, us: 1_000n };
 const DURATION_PART = /(\d+)(ns|us|u|µ|ms|s|m|h|d|w)/y;
 
-/** Nanoseconds of an InfluxQL-style duration (`10s`, `1h30m`, `500ms`, `5u`): integers each with a unit, summed; undefined when `text` is not one. */
-export function parseDurationNanos(text: string): bigint | undefined {
+/**
+ * Nanoseconds of an InfluxQL-style duration (`10s`, `1h30m`, `500ms`, `5u`): integers each with a
+ * unit of `units`, summed; undefined when `text` is not one.
+ */
+export function parseDurationNanos(text: string, units: Readonly<Record<string, bigint>> = DURATION_UNIT_NANOS): bigint | undefined {
   if (text === '') return undefined;
   let total = 0n;
   let at = 0;
   while (at < text.length) {
     DURATION_PART.lastIndex = at;
     const m = DURATION_PART.exec(text);
-    if (m === null) return undefined;
-    total += BigInt(m[1]!) * DURATION_UNIT_NANOS[m[2]!]!;
+    const unit = m === null ? undefined : units[m[2]!];
+    if (m === null || unit === undefined) return undefined;
+    total += BigInt(m[1]!) * unit;
     at = DURATION_PART.lastIndex;
   }
   return total;

@@ -266,7 +266,7 @@ describe('a server, as openapi.yaml describes it', () => {
     const notFound = await fetch(`${server.url}/nope`);
     assert.equal(notFound.status, 404);
     assert.deepEqual(await notFound.json(), { error: 'not found' });
-    const wrongMethod = await fetch(`${server.url}/query`, { method: 'GET' });
+    const wrongMethod = await fetch(`${server.url}/write`, { method: 'GET' });
     assert.equal(wrongMethod.status, 405);
     assert.match(wrongMethod.headers.get('Allow') ?? '', /POST/);
     assert.equal(check(await wrongMethod.json(), pointerOf('components', 'schemas', 'Error')), null);

@@ -3,3 +3,4 @@
  * in `src/api`; `/write` is shared with the native API (src/api/native.ts).
  */
 export { encodeCsv, encodeResults, timeFormatter, toInfluxSeries, type InfluxSeries, type StatementResult } from './results.ts';
+export { executeStatement, type StatementContext } from './statements.ts';
