@@ -274,10 +274,12 @@ function parseTimeString(s: string): Timestamp | undefined {
 
 function dimensions(dims: readonly Expr[], now: Timestamp): { time?: TimeGrouping; tags: readonly string[] | '*' } {
   let time: TimeGrouping | undefined;
+  let timeSeen = false;
   let tags: string[] | '*' = [];
   for (const d of dims) {
     if (d.kind === 'call' && d.name === 'time') {
-      if (time !== undefined) throw new QueryError('multiple time dimensions not allowed');
+      if (timeSeen) throw new QueryError('multiple time dimensions not allowed');
+      timeSeen = true;
       time = timeGrouping(d.args, now);
     } else if (d.kind === 'ref') {
       if (tags !== '*') tags.push(d.name);
@@ -292,8 +294,11 @@ function dimensions(dims: readonly Expr[], now: Timestamp): { time?: TimeGroupin
   return time === undefined ? { tags } : { time, tags };
 }
 
-/** `time(interval[, offset])`: the offset may be negative or `now()` (now modulo the interval). */
-function timeGrouping(args: readonly Expr[], now: Timestamp): TimeGrouping {
+/**
+ * `time(interval[, offset])`: the offset may be negative or `now()` (now modulo the interval).
+ * `time(0s)` groups nothing, as influxd treats it (undefined).
+ */
+function timeGrouping(args: readonly Expr[], now: Timestamp): TimeGrouping | undefined {
   if (args.length !== 1 && args.length !== 2) throw new QueryError('time dimension expected 1 or 2 arguments');
   const iv = args[0]!;
   if (iv.kind !== 'duration') throw new QueryError('time dimension must have duration argument');
@@ -305,6 +310,7 @@ function timeGrouping(args: readonly Expr[], now: Timestamp): TimeGrouping {
     else if (off.kind === 'call' && off.name === 'now' && off.args.length === 0) offset = now;
     else throw new QueryError('time dimension offset must be duration or now()');
   }
+  if (interval === 0n) return undefined;
   return { interval, offset: ((offset % interval) + interval) % interval };
 }
 
