@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Router } from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { encodeCsv, encodeResults, executeStatement, timeFormatter, type StatementContext, type StatementResult } from '../protocol/influx/index.ts';
-import { MEASUREMENT_NAME, type Matcher } from '../index/index.ts';
 import { compileSelect, parseInfluxQL } from '../query/influxql/index.ts';
 import { authorize, requireAdmin, type AuthState } from './auth/index.ts';
 import { readRequestBody, type LimitsConfig } from './limits/index.ts';
@@ -92,10 +91,11 @@ export async function influxQuery(ctx: Context, state: ServerState, options: Inf
         database: db,
         retentionPolicy: params.get('rp') ?? undefined,
         now,
-        // A tag condition goes through the tag index (and a missing tag compares as '', as in InfluxQL).
+        // A tag condition goes through the tag index, where a missing tag compares as '' (InfluxQL's
+        // rule). A name that is no field of the measurement is taken for a tag too, as influxd does.
         isTag: (from, name) => {
-          const matchers: Matcher[] = from.kind === 'name' ? [{ name: MEASUREMENT_NAME, op: '=', value: from.name }] : [];
-          return state.router.tagKeys(db, matchers).includes(name);
+          if (from.kind === 'name') return !state.router.fieldsOf(db, from.name).has(name);
+          return state.router.tagKeys(db, []).includes(name);
         },
       }),
     authorize: (db, access) => authorize(ctx, db, access),
