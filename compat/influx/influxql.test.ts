@@ -359,10 +359,6 @@ function label(c: Case): string {
 // Statements RusTs answers differently from influxd 1.6.7 today: label -> reason.
 const KNOWN_MISMATCHES: Readonly<Record<string, string>> = {
   // Statements RusTs refuses with "not supported yet".
-  [`SHOW MEASUREMENTS WHERE "host" = 'h4'`]: 'RusTs does not support SHOW MEASUREMENTS ... WHERE yet',
-  [`SHOW TAG KEYS WHERE "host" = 'h4'`]: 'RusTs does not support SHOW TAG KEYS ... WHERE yet',
-  [`SHOW TAG VALUES WITH KEY = "region" WHERE "host" = 'h1'`]: 'RusTs does not support SHOW TAG VALUES ... WHERE yet',
-  [`SHOW TAG VALUES FROM "cpu" WITH KEY = "host" WHERE "region" =~ /^us/`]: 'RusTs does not support SHOW TAG VALUES ... WHERE yet',
   [`SHOW SERIES FROM "net"`]: 'RusTs does not support SHOW SERIES yet',
   [`SHOW SERIES FROM "cpu" WHERE "host" = 'h1'`]: 'RusTs does not support SHOW SERIES yet',
   [`SHOW SERIES FROM "status" LIMIT 2`]: 'RusTs does not support SHOW SERIES yet',
@@ -382,7 +378,6 @@ const KNOWN_MISMATCHES: Readonly<Record<string, string>> = {
   // Semantics that differ.
   [`SELECT mean("usage_user") FROM "cpu" WHERE "host" = 'h1' AND time >= 1704067200000ms and time <= 1704070790000ms GROUP BY time(15m) fill(null) tz('Europe/Paris')`]:
     'RusTs accepts tz() but ignores it: influxd aligns buckets to and prints times in the zone (2024-01-01T01:00:00+01:00), RusTs in UTC',
-  ['SELECT "usage_user" FROM "cpu" LIMIT 1 [epoch=bogus]']: 'influxd 1.6.7 answers an unknown epoch with nanosecond integers, RusTs with RFC3339 strings',
   ['CREATE DATABASE "compat" [no db]']: "influxd adds a 'deprecated use of CREATE DATABASE in a read only context' warning to GET requests, RusTs adds no messages",
 
   // Ties and orderings that depend on influxd's internal series order.

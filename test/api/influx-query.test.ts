@@ -45,6 +45,16 @@ describe('InfluxQL over /query', () => {
     });
   });
 
+  it('filters SHOW statements by tag conditions, as chained Grafana variables ask', async () => {
+    assert.deepEqual(await q({ q: `SHOW MEASUREMENTS WHERE "host" = 'b'`, db: 'telegraf' }), { results: [{ statement_id: 0, series: [{ name: 'measurements', columns: ['name'], values: [['cpu']] }] }] });
+    assert.deepEqual(await q({ q: `SHOW TAG VALUES WITH KEY = "host" WHERE "dc" =~ /x/ AND "host" != 'b'`, db: 'telegraf' }), {
+      results: [{ statement_id: 0, series: [{ name: 'cpu', columns: ['key', 'value'], values: [['host', 'a']] }] }],
+    });
+    assert.deepEqual(await q({ q: `SHOW TAG VALUES WITH KEY = "host" WHERE "host" = 'a' OR "host" = 'b'`, db: 'telegraf' }), {
+      results: [{ statement_id: 0, error: 'not supported yet: this WHERE in a SHOW statement (only tag comparisons joined by AND)' }],
+    });
+  });
+
   it('runs a Grafana-style SELECT with a time filter, GROUP BY time and fill', async () => {
     const body = await q({ q: 'SELECT mean("v") FROM "cpu" WHERE ("host" =~ /^a$/) AND time >= 0ms and time <= 119999ms GROUP BY time(1m) fill(null)', db: 'telegraf', epoch: 'ms' });
     assert.deepEqual(body, { results: [{ statement_id: 0, series: [{ name: 'cpu', columns: ['time', 'mean'], values: [[0, 1.5], [60000, 2.5]] }] }] });

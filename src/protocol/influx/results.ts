@@ -21,12 +21,12 @@ export interface StatementResult {
 const EPOCH_UNITS: Readonly<Record<string, bigint>> = { ...DURATION_UNIT_NANOS, n: 1n };
 
 /**
- * How result times are written: RFC3339 with nanoseconds (InfluxDB's default), or integers in the
- * `epoch` unit. An unknown `epoch` falls back to RFC3339, as in InfluxDB.
+ * How result times are written: RFC3339 with nanoseconds (InfluxDB's default, when `epoch` is
+ * absent or empty), or integers in the `epoch` unit; an unknown unit means nanoseconds, as in influxd.
  */
 export function timeFormatter(epoch: string | undefined): (ts: Timestamp) => ResultValue {
-  const unit = epoch === undefined ? undefined : EPOCH_UNITS[epoch];
-  if (unit === undefined) return formatRfc3339Nano;
+  if (epoch === undefined || epoch === '') return formatRfc3339Nano;
+  const unit = EPOCH_UNITS[epoch] ?? 1n;
   return (ts) => timeIn(ts, unit);
 }
 

@@ -2,7 +2,7 @@ import { fieldTypeName, RustsError, type Timestamp } from '../../core/index.ts';
 import type { ShardRouter } from '../../cluster/index.ts';
 import { MEASUREMENT_NAME, matchesValue, type Matcher } from '../../index/index.ts';
 import { executeQuery, type LogicalQuery, type QueryContext, type ResultValue } from '../../query/index.ts';
-import type { KeyFilter, Limits, SelectStatement, Source, Statement } from '../../query/influxql/index.ts';
+import type { Expr, KeyFilter, Limits, SelectStatement, Source, Statement } from '../../query/influxql/index.ts';
 import { toInfluxSeries, type InfluxSeries, type StatementResult } from './results.ts';
 
 /** What running one statement needs from the request that carries it. */
@@ -58,8 +58,7 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
     case 'showMeasurements': {
       const database = databaseOf(ctx, [], stmt.database);
       ctx.authorize(database, 'read');
-      if (stmt.condition !== undefined) throw new StatementError('not supported yet: SHOW MEASUREMENTS with WHERE');
-      let names = ctx.router.measurements(database);
+      let names = stmt.condition === undefined ? ctx.router.measurements(database) : ctx.router.tagValues(database, MEASUREMENT_NAME, tagMatchers(stmt.condition));
       const filter = stmt.measurement;
       if (filter !== undefined) {
         const matcher: Matcher = filter.op === '=' ? { name: MEASUREMENT_NAME, op: '=', value: filter.value } : { name: MEASUREMENT_NAME, op: '=~', value: unanchored(filter.value) };
@@ -71,20 +70,21 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
     case 'showTagKeys': {
       const database = databaseOf(ctx, stmt.sources, stmt.database);
       ctx.authorize(database, 'read');
-      if (stmt.condition !== undefined) throw new StatementError('not supported yet: SHOW TAG KEYS with WHERE');
+      const where = stmt.condition === undefined ? [] : tagMatchers(stmt.condition);
       return measurementsOf(ctx, database, stmt.sources).flatMap((m) => {
-        const keys = page(ctx.router.tagKeys(database, [measurementIs(m)]), stmt);
+        const keys = page(ctx.router.tagKeys(database, [measurementIs(m), ...where]), stmt);
         return keys.length === 0 ? [] : [{ name: m, columns: ['tagKey'], values: keys.map((k) => [k]) }];
       });
     }
     case 'showTagValues': {
       const database = databaseOf(ctx, stmt.sources, stmt.database);
       ctx.authorize(database, 'read');
-      if (stmt.condition !== undefined) throw new StatementError('not supported yet: SHOW TAG VALUES with WHERE');
+      const where = stmt.condition === undefined ? [] : tagMatchers(stmt.condition);
       return measurementsOf(ctx, database, stmt.sources).flatMap((m) => {
-        const keys = ctx.router.tagKeys(database, [measurementIs(m)]).filter((k) => keyMatches(stmt.key, k));
+        const series = [measurementIs(m), ...where];
+        const keys = ctx.router.tagKeys(database, series).filter((k) => keyMatches(stmt.key, k));
         const rows = page(
-          keys.flatMap((k) => ctx.router.tagValues(database, k, [measurementIs(m)]).map((v) => [k, v])),
+          keys.flatMap((k) => ctx.router.tagValues(database, k, series).map((v) => [k, v])),
           stmt,
         );
         return rows.length === 0 ? [] : [{ name: m, columns: ['key', 'value'], values: rows }];
@@ -145,6 +145,21 @@ function measurementsOf(ctx: StatementContext, database: string, sources: readon
     }
   }
   return [...picked].sort();
+}
+
+/**
+ * The WHERE of a SHOW statement as tag matchers: comparisons of a tag with a string or a regex,
+ * joined by AND (what Grafana's chained template variables send). Anything else is not supported yet.
+ */
+function tagMatchers(condition: Expr): Matcher[] {
+  if (condition.kind === 'binary' && condition.op === 'AND') return [...tagMatchers(condition.left), ...tagMatchers(condition.right)];
+  if (condition.kind === 'binary' && condition.left.kind === 'ref') {
+    const { op, right } = condition;
+    const name = condition.left.name;
+    if ((op === '=' || op === '!=') && right.kind === 'string') return [{ name, op, value: right.value }];
+    if ((op === '=~' || op === '!~') && right.kind === 'regex') return [{ name, op, value: unanchored(right.pattern) }];
+  }
+  throw new StatementError('not supported yet: this WHERE in a SHOW statement (only tag comparisons joined by AND)');
 }
 
 function measurementIs(name: string): Matcher {
