@@ -359,9 +359,6 @@ function label(c: Case): string {
 // Statements RusTs answers differently from influxd 1.6.7 today: label -> reason.
 const KNOWN_MISMATCHES: Readonly<Record<string, string>> = {
   // Statements RusTs refuses with "not supported yet".
-  [`SHOW SERIES FROM "net"`]: 'RusTs does not support SHOW SERIES yet',
-  [`SHOW SERIES FROM "cpu" WHERE "host" = 'h1'`]: 'RusTs does not support SHOW SERIES yet',
-  [`SHOW SERIES FROM "status" LIMIT 2`]: 'RusTs does not support SHOW SERIES yet',
   ['SHOW SERIES CARDINALITY']: 'RusTs does not support SHOW ... CARDINALITY yet',
   ['SHOW MEASUREMENT CARDINALITY']: 'RusTs does not support SHOW ... CARDINALITY yet',
   ['SHOW TAG VALUES CARDINALITY WITH KEY = "host"']: 'RusTs does not support SHOW ... CARDINALITY yet',

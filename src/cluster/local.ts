@@ -219,6 +219,18 @@ export class LocalRouter implements ShardRouter {
     return mergeSorted(this.database(database).shards.map((s) => s.seriesIndex.tagValues(key, selectRefs(s, matchers))));
   }
 
+  seriesKeys(database: string, matchers: readonly Matcher[]): readonly string[] {
+    const keys: string[] = [];
+    for (const shard of this.database(database).shards) {
+      const index = shard.seriesIndex;
+      for (const ref of index.select(matchers)) {
+        const key = index.keyOf(ref);
+        if (key !== undefined) keys.push(key);
+      }
+    }
+    return keys.sort();
+  }
+
   async stats(): Promise<RouterStats> {
     const databases = [];
     for (const name of this.databases()) {

@@ -28,6 +28,8 @@ export interface ShardRouter {
   fieldsOf(database: string, measurement: string): ReadonlyMap<string, FieldType>;
   tagKeys(database: string, matchers: readonly Matcher[]): readonly string[];
   tagValues(database: string, key: string, matchers: readonly Matcher[]): readonly string[];
+  /** Canonical keys (`cpu,host=a`) of the series matching `matchers` (every series when empty), sorted. */
+  seriesKeys(database: string, matchers: readonly Matcher[]): readonly string[];
 
   stats(): Promise<RouterStats>;
   close(): Promise<void>;

@@ -55,6 +55,11 @@ describe('InfluxQL over /query', () => {
     });
   });
 
+  it('lists series keys', async () => {
+    assert.deepEqual(await q({ q: 'SHOW SERIES', db: 'telegraf' }), { results: [{ statement_id: 0, series: [{ columns: ['key'], values: [['cpu,dc=x,host=a'], ['cpu,host=b'], ['mem,host=a']] }] }] });
+    assert.deepEqual(await q({ q: `SHOW SERIES FROM "cpu" WHERE "host" = 'b'`, db: 'telegraf' }), { results: [{ statement_id: 0, series: [{ columns: ['key'], values: [['cpu,host=b']] }] }] });
+  });
+
   it('runs a Grafana-style SELECT with a time filter, GROUP BY time and fill', async () => {
     const body = await q({ q: 'SELECT mean("v") FROM "cpu" WHERE ("host" =~ /^a$/) AND time >= 0ms and time <= 119999ms GROUP BY time(1m) fill(null)', db: 'telegraf', epoch: 'ms' });
     assert.deepEqual(body, { results: [{ statement_id: 0, series: [{ name: 'cpu', columns: ['time', 'mean'], values: [[0, 1.5], [60000, 2.5]] }] }] });

@@ -99,6 +99,15 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
         return rows.length === 0 ? [] : [{ name: m, columns: ['fieldKey', 'fieldType'], values: rows }];
       });
     }
+    case 'showSeries': {
+      const database = databaseOf(ctx, stmt.sources, stmt.database);
+      ctx.authorize(database, 'read');
+      const where = stmt.condition === undefined ? [] : tagMatchers(stmt.condition);
+      const measurements = stmt.sources.length === 0 ? undefined : measurementsOf(ctx, database, stmt.sources);
+      const keys = (measurements ?? [undefined]).flatMap((m) => ctx.router.seriesKeys(database, m === undefined ? where : [measurementIs(m), ...where]));
+      const rows = page(keys, stmt).map((k) => [k]);
+      return rows.length === 0 ? [] : [{ columns: ['key'], values: rows }];
+    }
     case 'showRetentionPolicies': {
       const database = databaseOf(ctx, [], stmt.database);
       ctx.authorize(database, 'read');
