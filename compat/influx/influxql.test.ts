@@ -359,11 +359,6 @@ function label(c: Case): string {
 // Statements RusTs answers differently from influxd 1.6.7 today: label -> reason.
 const KNOWN_MISMATCHES: Readonly<Record<string, string>> = {
   // Statements RusTs refuses with "not supported yet".
-  ['SHOW SERIES CARDINALITY']: 'RusTs does not support SHOW ... CARDINALITY yet',
-  ['SHOW MEASUREMENT CARDINALITY']: 'RusTs does not support SHOW ... CARDINALITY yet',
-  ['SHOW TAG VALUES CARDINALITY WITH KEY = "host"']: 'RusTs does not support SHOW ... CARDINALITY yet',
-  ['SHOW FIELD KEY CARDINALITY']: 'RusTs does not support SHOW ... CARDINALITY yet',
-  ['SHOW USERS [no db]']: 'RusTs does not support SHOW USERS yet (influxd answers an empty user/admin table)',
   ['SHOW CONTINUOUS QUERIES [no db]']: 'RusTs does not support SHOW CONTINUOUS QUERIES yet (influxd answers one empty series per database)',
   [`SELECT "used"::integer, "used"::float FROM "mem" WHERE "host" = 'h1' LIMIT 2 [epoch=ms]`]: 'RusTs does not support ::type casts in SELECT yet',
   [`SELECT count("usage_user") FROM "cpu" WHERE "usage_user" + "usage_system" > 25`]: 'RusTs does not support WHERE conditions on expressions (only identifier vs literal) yet',

@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps): Koa {
     counters.queryRequests++;
     try {
       if (ctx.method === 'POST' && ctx.is('application/json') && ctx.query['q'] === undefined) await nativeQuery(ctx, deps.state, native);
-      else await influxQuery(ctx, deps.state, { limits });
+      else await influxQuery(ctx, deps.state, { limits, users: (deps.auth ?? DEFAULT_AUTH_CONFIG).users });
     } catch (err) {
       counters.queryErrors++;
       throw err;

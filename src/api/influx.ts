@@ -52,6 +52,7 @@ export function registerInfluxRoutes(router: Router<AuthState>): void {
 
 export interface InfluxQueryOptions {
   readonly limits: LimitsConfig;
+  readonly users: ReadonlyArray<{ readonly name: string; readonly admin: boolean }>;
 }
 
 /**
@@ -100,6 +101,7 @@ export async function influxQuery(ctx: Context, state: ServerState, options: Inf
       }),
     authorize: (db, access) => authorize(ctx, db, access),
     requireAdmin: (action) => requireAdmin(ctx, action),
+    users: options.users,
     canRead: (db) => {
       try {
         authorize(ctx, db, 'read');

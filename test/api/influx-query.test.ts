@@ -60,6 +60,17 @@ describe('InfluxQL over /query', () => {
     assert.deepEqual(await q({ q: `SHOW SERIES FROM "cpu" WHERE "host" = 'b'`, db: 'telegraf' }), { results: [{ statement_id: 0, series: [{ columns: ['key'], values: [['cpu,host=b']] }] }] });
   });
 
+  it('counts cardinalities in InfluxDB 1.6\'s shapes, and lists users', async () => {
+    const one = (statement: string) => q({ q: statement, db: 'telegraf' });
+    assert.deepEqual(await one('SHOW SERIES CARDINALITY'), { results: [{ statement_id: 0, series: [{ columns: ['cardinality estimation'], values: [[3]] }] }] });
+    assert.deepEqual(await one('SHOW MEASUREMENT EXACT CARDINALITY'), { results: [{ statement_id: 0, series: [{ columns: ['count'], values: [[2]] }] }] });
+    assert.deepEqual(await one('SHOW TAG VALUES CARDINALITY WITH KEY = "host"'), {
+      results: [{ statement_id: 0, series: [{ name: 'cpu', columns: ['count'], values: [[2]] }, { name: 'mem', columns: ['count'], values: [[1]] }] }],
+    });
+    assert.deepEqual(await one('SHOW FIELD KEY CARDINALITY FROM "cpu"'), { results: [{ statement_id: 0, series: [{ name: 'cpu', columns: ['count'], values: [[3]] }] }] });
+    assert.deepEqual(await one('SHOW USERS'), { results: [{ statement_id: 0, series: [{ columns: ['user', 'admin'] }] }] });
+  });
+
   it('runs a Grafana-style SELECT with a time filter, GROUP BY time and fill', async () => {
     const body = await q({ q: 'SELECT mean("v") FROM "cpu" WHERE ("host" =~ /^a$/) AND time >= 0ms and time <= 119999ms GROUP BY time(1m) fill(null)', db: 'telegraf', epoch: 'ms' });
     assert.deepEqual(body, { results: [{ statement_id: 0, series: [{ name: 'cpu', columns: ['time', 'mean'], values: [[0, 1.5], [60000, 2.5]] }] }] });

@@ -19,6 +19,8 @@ export interface StatementContext {
   readonly authorize: (database: string, access: 'read' | 'write') => void;
   readonly requireAdmin: (action: string) => void;
   readonly canRead: (database: string) => boolean;
+  /** The configured users, for SHOW USERS. */
+  readonly users: ReadonlyArray<{ readonly name: string; readonly admin: boolean }>;
 }
 
 /** A failure InfluxDB reports in the statement's result rather than as the request's error. */
@@ -108,6 +110,11 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
       const rows = page(keys, stmt).map((k) => [k]);
       return rows.length === 0 ? [] : [{ columns: ['key'], values: rows }];
     }
+    case 'showCardinality':
+      return cardinality(stmt, ctx);
+    case 'showUsers':
+      ctx.requireAdmin('list users');
+      return [{ columns: ['user', 'admin'], values: ctx.users.map((u) => [u.name, u.admin]) }];
     case 'showRetentionPolicies': {
       const database = databaseOf(ctx, [], stmt.database);
       ctx.authorize(database, 'read');
@@ -126,6 +133,42 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
       return [];
     default:
       throw new StatementError(`not supported yet: ${statementName(stmt.kind)}`);
+  }
+}
+
+/**
+ * SHOW ... CARDINALITY. The counts are exact; the forms InfluxDB estimates (without EXACT) keep its
+ * one-row `cardinality estimation` shape, the others count per measurement.
+ */
+function cardinality(stmt: Extract<Statement, { kind: 'showCardinality' }>, ctx: StatementContext): InfluxSeries[] {
+  const database = databaseOf(ctx, stmt.sources, stmt.database);
+  ctx.authorize(database, 'read');
+  if (stmt.dimensions.length > 0) throw new StatementError('not supported yet: SHOW ... CARDINALITY with GROUP BY');
+  const where = stmt.condition === undefined ? [] : tagMatchers(stmt.condition);
+  const measurements = measurementsOf(ctx, database, stmt.sources).filter((m) => ctx.router.seriesKeys(database, [measurementIs(m), ...where]).length > 0);
+  const perMeasurement = (count: (m: string) => number): InfluxSeries[] =>
+    measurements.flatMap((m) => {
+      const n = count(m);
+      return n === 0 ? [] : [{ name: m, columns: ['count'], values: [[n]] }];
+    });
+  switch (stmt.of) {
+    case 'series':
+      if (!stmt.exact) return [{ columns: ['cardinality estimation'], values: [[measurements.reduce((n, m) => n + ctx.router.seriesKeys(database, [measurementIs(m), ...where]).length, 0)]] }];
+      return perMeasurement((m) => ctx.router.seriesKeys(database, [measurementIs(m), ...where]).length);
+    case 'measurement':
+      return [{ columns: [stmt.exact ? 'count' : 'cardinality estimation'], values: [[measurements.length]] }];
+    case 'tagKey':
+      return perMeasurement((m) => ctx.router.tagKeys(database, [measurementIs(m), ...where]).length);
+    case 'tagValues': {
+      const key = stmt.key;
+      if (key === undefined) throw new StatementError('not supported yet: SHOW TAG VALUES CARDINALITY without WITH KEY');
+      return perMeasurement((m) => {
+        const series = [measurementIs(m), ...where];
+        return new Set(ctx.router.tagKeys(database, series).filter((k) => keyMatches(key, k)).flatMap((k) => ctx.router.tagValues(database, k, series).map((v) => `${k}=${v}`))).size;
+      });
+    }
+    case 'fieldKey':
+      return perMeasurement((m) => ctx.router.fieldsOf(database, m).size);
   }
 }
 
