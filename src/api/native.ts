@@ -35,15 +35,28 @@ const OPENAPI_YAML = readFileSync(new URL('../../openapi.yaml', import.meta.url)
 
 /** Adds the routes of the native API (openapi.yaml describes them; `POST /query` is added by app.ts) to `router`. */
 export function registerNativeRoutes(router: Router<AuthState>, state: ServerState, options: NativeApiOptions): void {
-  router.post('/write', async (ctx) => {
+  const counted = (params: (ctx: Context) => WriteParams) => async (ctx: Context) => {
     state.counters.writeRequests++;
     try {
-      await write(ctx, state, options);
+      await write(ctx, params(ctx), state, options);
     } catch (err) {
       state.counters.writeErrors++;
       throw err;
     }
-  });
+  };
+  router.post(
+    '/write',
+    counted((ctx) => ({ db: stringParam(ctx, 'db'), rp: stringParam(ctx, 'rp'), precision: stringParam(ctx, 'precision'), consistency: stringParam(ctx, 'consistency') })),
+  );
+  // InfluxDB 1.8's forward-compatible write, which the 2.x client libraries use against 1.x:
+  // `bucket` is `db` or `db/rp`; the organisation is ignored.
+  router.post(
+    '/api/v2/write',
+    counted((ctx) => {
+      const [db, rp] = (stringParam(ctx, 'bucket') ?? '').split('/', 2);
+      return { db, rp, precision: stringParam(ctx, 'precision'), consistency: undefined };
+    }),
+  );
 
   router.get('/databases', (ctx) => {
     ctx.body = { databases: state.router.databases().filter((db) => canRead(ctx, db)) };
@@ -102,12 +115,20 @@ export function registerNativeRoutes(router: Router<AuthState>, state: ServerSta
  * API's: statuses and `error` texts are InfluxDB's, checked against influxd 1.6; the native API
  * adds `written` and `rejected` to a 400 and, by default, creates a database on its first write.
  */
-async function write(ctx: Context, state: ServerState, options: NativeApiOptions): Promise<void> {
-  const database = stringParam(ctx, 'db');
+/** The parameters of a write, from `/write`'s query string or `/api/v2/write`'s bucket. */
+interface WriteParams {
+  readonly db: string | undefined;
+  readonly rp: string | undefined;
+  readonly precision: string | undefined;
+  readonly consistency: string | undefined;
+}
+
+async function write(ctx: Context, params: WriteParams, state: ServerState, options: NativeApiOptions): Promise<void> {
+  const database = params.db;
   if (database === undefined || database === '') return ctx.throw(400, 'database is required');
   let precision: Precision;
   try {
-    precision = parsePrecision(stringParam(ctx, 'precision'));
+    precision = parsePrecision(params.precision);
   } catch (err) {
     return ctx.throw(400, (err as Error).message);
   }
@@ -119,10 +140,10 @@ async function write(ctx: Context, state: ServerState, options: NativeApiOptions
   }
   const body = await readRequestBody(ctx, options.limits);
   const { batch, result: parsed } = await options.parsePool.parse(body, { precision, defaultTime: truncate(nowNanos(), precision) });
-  const consistency = stringParam(ctx, 'consistency');
+  const consistency = params.consistency;
   // InfluxDB's levels mean something only to its clustered edition, but every edition checks them.
   if (consistency !== undefined && consistency !== '' && !CONSISTENCY_LEVELS.includes(consistency.toLowerCase())) return ctx.throw(400, 'invalid consistency level');
-  const rp = stringParam(ctx, 'rp');
+  const rp = params.rp;
   // Until retention policies exist (issue 4) a database has InfluxDB's default one only.
   if (rp !== undefined && rp !== '' && rp !== DEFAULT_RETENTION_POLICY) throw new RetentionPolicyNotFoundError(rp);
   if (parsed.points === 0 && parsed.errors.length > 0) {
