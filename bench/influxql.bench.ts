@@ -19,9 +19,10 @@
  *   node --import tsx bench/influxql.bench.ts [--hosts 100] [--hours 12] [--runs 15] [--connections 4]
  *        [--lines 5000] [--only rusts|influxd]
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { INFLUXD, writeInfluxdConfig } from '../compat/influx/influxd.ts';
 import { devopsDataset, devopsLineProtocol, type DevopsLineBody } from './lib/devops.ts';
 import { postBodies, timeRequests, type LoadResult } from './lib/http.ts';
 import { freePort, sleep, startServer, stopAll, stopAllOnSignal, type ServerProcess } from './lib/process.ts';
@@ -35,7 +36,6 @@ const LINES = numberArg('lines', 5000);
 const ONLY = stringArg('only', '');
 
 const HOUR_MS = 3_600_000;
-const INFLUXD = '/usr/bin/influxd';
 const REPO = resolve(import.meta.dirname, '..');
 const DB = 'bench';
 
@@ -74,31 +74,7 @@ const influxd: Target = {
   version: packageVersion('influxdb'),
   readyPath: '/ping',
   async start(dir, port) {
-    // As compat/influx/influxql.test.ts runs it: everything under `dir`, no self-monitoring
-    // database, no usage reporting, no per-request logging.
-    const rpcPort = await freePort();
-    const config = [
-      'reporting-disabled = true',
-      `bind-address = "127.0.0.1:${rpcPort}"`,
-      '[meta]',
-      `  dir = "${join(dir, 'meta')}"`,
-      '[data]',
-      `  dir = "${join(dir, 'data')}"`,
-      `  wal-dir = "${join(dir, 'wal')}"`,
-      '  query-log-enabled = false',
-      '[http]',
-      `  bind-address = "127.0.0.1:${port}"`,
-      '  log-enabled = false',
-      '[monitor]',
-      '  store-enabled = false',
-      '[continuous_queries]',
-      '  enabled = false',
-      '[logging]',
-      '  level = "error"',
-      '',
-    ].join('\n');
-    const configFile = join(dir, 'influxdb.conf');
-    writeFileSync(configFile, config);
+    const configFile = writeInfluxdConfig(dir, port, await freePort());
     // /ping answers 204, not 200: readiness is checked with waitPing below.
     return startServer({ name: 'influxd', command: INFLUXD, args: ['run', '-config', configFile], cwd: dir, logFile: join(dir, 'server.log') });
   },

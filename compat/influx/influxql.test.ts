@@ -6,13 +6,13 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../test/server/_rusts.ts';
+import { INFLUXD, writeInfluxdConfig } from './influxd.ts';
 
-const INFLUXD = '/usr/bin/influxd';
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const DB = 'compat';
 
@@ -519,28 +519,8 @@ describe('InfluxQL against influxd 1.6.7', { skip }, () => {
     const [httpPort, rpcPort, rustsPort] = [await freePort(), await freePort(), await freePort()];
     const influxDir = join(dir, 'influxd');
     mkdirSync(influxDir);
-    const config = [
-      'reporting-disabled = true',
-      `bind-address = "127.0.0.1:${rpcPort}"`,
-      '[meta]',
-      `  dir = "${join(influxDir, 'meta')}"`,
-      '[data]',
-      `  dir = "${join(influxDir, 'data')}"`,
-      `  wal-dir = "${join(influxDir, 'wal')}"`,
-      '  query-log-enabled = false',
-      '[http]',
-      `  bind-address = "127.0.0.1:${httpPort}"`,
-      '  log-enabled = false',
-      '[monitor]',
-      '  store-enabled = false',
-      '[continuous_queries]',
-      '  enabled = false',
-      '[logging]',
-      '  level = "error"',
-      '',
-    ].join('\n');
-    writeFileSync(join(influxDir, 'influxdb.conf'), config);
-    procs.push(start('influxd', INFLUXD, ['run', '-config', join(influxDir, 'influxdb.conf')], influxDir));
+    const configFile = writeInfluxdConfig(influxDir, httpPort, rpcPort);
+    procs.push(start('influxd', INFLUXD, ['run', '-config', configFile], influxDir));
     procs.push(
       start('rusts', process.execPath, ['--import', 'tsx', join(REPO, 'src/server/main.ts'), 'serve', '--bind', `127.0.0.1:${rustsPort}`, '--data-dir', join(dir, 'rusts')], REPO),
     );
