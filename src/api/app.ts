@@ -55,6 +55,7 @@ export function createApp(deps: AppDeps): Koa {
   });
 
   const limits = deps.limits ?? DEFAULT_LIMITS;
+  const auth = deps.auth ?? DEFAULT_AUTH_CONFIG;
   const parsePool = deps.parsePool ?? new ParsePool(0, deps.logger);
   const native = { limits, parsePool, autoCreateDatabases: deps.autoCreateDatabases ?? true };
   registerNativeRoutes(router, deps.state, native);
@@ -66,7 +67,7 @@ export function createApp(deps: AppDeps): Koa {
     counters.queryRequests++;
     try {
       if (ctx.method === 'POST' && ctx.is('application/json') && ctx.query['q'] === undefined) await nativeQuery(ctx, deps.state, native);
-      else await influxQuery(ctx, deps.state, { limits, users: (deps.auth ?? DEFAULT_AUTH_CONFIG).users });
+      else await influxQuery(ctx, deps.state, { limits, users: auth.users });
     } catch (err) {
       counters.queryErrors++;
       throw err;
@@ -78,7 +79,7 @@ export function createApp(deps: AppDeps): Koa {
   // others throw), then who is asking, then how often they may.
   app.use(influxHeaders());
   app.use(errorMiddleware(deps.logger));
-  app.use(authenticate(deps.auth ?? DEFAULT_AUTH_CONFIG));
+  app.use(authenticate(auth));
   app.use(rateLimit(limits));
   app.use(router.routes());
   app.use(router.allowedMethods());
