@@ -4,11 +4,9 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import request from 'supertest';
-import { createApp, ServerState } from '../../src/api/index.ts';
 import { DEFAULT_LIMITS } from '../../src/api/limits/index.ts';
 import { LocalRouter } from '../../src/cluster/index.ts';
-import { silentLogger } from '../../src/core/index.ts';
-import { MemFs } from '../../src/storage/index.ts';
+import { openApp, type Handler } from './_app.ts';
 
 const GOOD = [
   'cpu,host=a,region=eu usage_user=1.5,usage_idle=98i,ok=true,msg="a \\"quoted\\" str" 1764028800000000000',
@@ -17,8 +15,6 @@ const GOOD = [
   '',
   'disk,path=/var\\ log used=0.25,dev="sda1"',
 ].join('\n');
-
-type Handler = ReturnType<ReturnType<typeof createApp>['callback']>;
 
 function mutate(text: string, edits: Array<{ at: number; kind: number; byte: number }>): Buffer {
   const bytes = [...Buffer.from(text)];
@@ -35,11 +31,8 @@ describe('HTTP API under random input', () => {
   let router: LocalRouter;
   let handler: Handler;
   before(async () => {
-    router = await LocalRouter.open({ dataDir: '/data', shards: 1 }, { logger: silentLogger, fs: new MemFs() });
-    const state = new ServerState();
-    state.ready(router);
     const limits = { ...DEFAULT_LIMITS, maxBodyBytes: 1 << 16, maxDecompressedBytes: 1 << 18, queryTimeoutMs: 5000, maxQueryPoints: 100_000 };
-    handler = createApp({ state, logger: silentLogger, limits }).callback();
+    ({ handler, router } = await openApp({ limits }));
   });
   after(() => router.close());
 

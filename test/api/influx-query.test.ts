@@ -3,21 +3,14 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { createApp, ServerState } from '../../src/api/index.ts';
 import { LocalRouter } from '../../src/cluster/index.ts';
-import { silentLogger } from '../../src/core/index.ts';
-import { MemFs } from '../../src/storage/index.ts';
-
-type Handler = ReturnType<ReturnType<typeof createApp>['callback']>;
+import { openApp, type Handler } from './_app.ts';
 
 describe('InfluxQL over /query', () => {
   let handler: Handler;
   let router: LocalRouter;
   before(async () => {
-    router = await LocalRouter.open({ dataDir: '/data', shards: 1 }, { logger: silentLogger, fs: new MemFs() });
-    const state = new ServerState();
-    state.ready(router);
-    handler = createApp({ state, logger: silentLogger, autoCreateDatabases: false }).callback();
+    ({ handler, router } = await openApp({ autoCreateDatabases: false }));
     // Telegraf's first request.
     await request(handler).post('/query').type('form').send({ q: 'CREATE DATABASE "telegraf"' }).expect(200, { results: [{ statement_id: 0 }] });
     const lines = ['cpu,host=a,dc=x v=1.5,n=2i 1000000000', 'cpu,host=b v=2,s="q" 2000000000', 'cpu,host=a,dc=x v=2.5,n=4i 61000000000', 'mem,host=a free=10i 1000000000'];

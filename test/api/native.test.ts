@@ -7,17 +7,14 @@ import { DEFAULT_LIMITS, type LimitsConfig } from '../../src/api/limits/index.ts
 import { LocalRouter } from '../../src/cluster/index.ts';
 import { silentLogger } from '../../src/core/index.ts';
 import { MemFs } from '../../src/storage/index.ts';
+import { openApp, type Handler, type TestApp } from './_app.ts';
 
 const LIMITS: LimitsConfig = { ...DEFAULT_LIMITS, maxBodyBytes: 1 << 20, maxDecompressedBytes: 4 << 20, queryTimeoutMs: 10_000, maxQueryPoints: 1_000_000 };
 const T0 = 1_764_028_800_000_000_000n; // 2025-11-25T00:00:00Z
 
-type Handler = ReturnType<ReturnType<typeof createApp>['callback']>;
-
-async function openApp(limits: Partial<LimitsConfig> = {}): Promise<{ handler: Handler; state: ServerState; router: LocalRouter }> {
-  const router = await LocalRouter.open({ dataDir: '/data', shards: 2 }, { logger: silentLogger, fs: new MemFs() });
-  const state = new ServerState();
-  state.ready(router);
-  return { handler: createApp({ state, logger: silentLogger, limits: { ...LIMITS, ...limits } }).callback(), state, router };
+/** Two shards per database, so that routing across shards is exercised too. */
+function openNativeApp(limits: Partial<LimitsConfig> = {}): Promise<TestApp> {
+  return openApp({ limits: { ...LIMITS, ...limits } }, 2);
 }
 
 function lines(hosts: number, points: number): string {
@@ -37,7 +34,7 @@ describe('native API', () => {
   let state: ServerState;
   let router: LocalRouter;
   before(async () => {
-    ({ handler, state, router } = await openApp());
+    ({ handler, state, router } = await openNativeApp());
     await request(handler).post('/write?db=db').send(lines(3, 6)).expect(204);
   });
   after(() => router.close());
@@ -128,7 +125,7 @@ describe('native API', () => {
   });
 
   it('refuses a query that would load more points than allowed', async () => {
-    const small = await openApp({ maxQueryPoints: 5 });
+    const small = await openNativeApp({ maxQueryPoints: 5 });
     await request(small.handler).post('/write?db=db').send(lines(3, 6)).expect(204);
     const res = await post(small.handler, '/query', { database: 'db', measurement: 'cpu', select: ['usage'] }).expect(422);
     assert.match(res.body.error, /more than 5 points/);
@@ -168,10 +165,7 @@ describe('POST /write as InfluxDB answers it', () => {
   let handler: Handler;
   let router: LocalRouter;
   before(async () => {
-    router = await LocalRouter.open({ dataDir: '/data', shards: 1 }, { logger: silentLogger, fs: new MemFs() });
-    const state = new ServerState();
-    state.ready(router);
-    handler = createApp({ state, logger: silentLogger, limits: LIMITS, autoCreateDatabases: false }).callback();
+    ({ handler, router } = await openApp({ limits: LIMITS, autoCreateDatabases: false }));
     await router.createDatabase('db');
   });
   after(() => router.close());

@@ -6,6 +6,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dur, fn, near, openRouter, query, run, show, tag, type Q } from './helpers.ts';
+// The benchmarks' seeded PRNG, so the random data is the same on every run.
+import { mulberry32 } from '../../bench/lib/devops.ts';
 
 const BIG = `
 big,host=a n=9223372036854775807i,u=18446744073709551615u 1000000001
@@ -64,20 +66,10 @@ describe('nanosecond times', () => {
   });
 });
 
-/** A small seeded PRNG (mulberry32), so the random data is the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 describe('streaming aggregates against brute force', () => {
   it('agree over random series, buckets and an unbounded range', async () => {
-    const random = seeded(7);
+    const random = mulberry32(7);
     const lines: string[] = [];
     const points: Array<{ host: number; t: number; v: number; i: number }> = [];
     for (let host = 0; host < 6; host++) {

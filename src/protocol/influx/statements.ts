@@ -145,7 +145,13 @@ function cardinality(stmt: Extract<Statement, { kind: 'showCardinality' }>, ctx:
   ctx.authorize(database, 'read');
   if (stmt.dimensions.length > 0) throw new StatementError('not supported yet: SHOW ... CARDINALITY with GROUP BY');
   const where = stmt.condition === undefined ? [] : tagMatchers(stmt.condition);
-  const measurements = measurementsOf(ctx, database, stmt.sources).filter((m) => ctx.router.seriesKeys(database, [measurementIs(m), ...where]).length > 0);
+  // Series per measurement, counted once: the measurements without a matching series drop out.
+  const seriesCounts = new Map<string, number>();
+  for (const m of measurementsOf(ctx, database, stmt.sources)) {
+    const n = ctx.router.seriesKeys(database, [measurementIs(m), ...where]).length;
+    if (n > 0) seriesCounts.set(m, n);
+  }
+  const measurements = [...seriesCounts.keys()];
   const perMeasurement = (count: (m: string) => number): InfluxSeries[] =>
     measurements.flatMap((m) => {
       const n = count(m);
@@ -153,8 +159,8 @@ function cardinality(stmt: Extract<Statement, { kind: 'showCardinality' }>, ctx:
     });
   switch (stmt.of) {
     case 'series':
-      if (!stmt.exact) return [{ columns: ['cardinality estimation'], values: [[measurements.reduce((n, m) => n + ctx.router.seriesKeys(database, [measurementIs(m), ...where]).length, 0)]] }];
-      return perMeasurement((m) => ctx.router.seriesKeys(database, [measurementIs(m), ...where]).length);
+      if (!stmt.exact) return [{ columns: ['cardinality estimation'], values: [[[...seriesCounts.values()].reduce((a, b) => a + b, 0)]] }];
+      return perMeasurement((m) => seriesCounts.get(m)!);
     case 'measurement':
       return [{ columns: [stmt.exact ? 'count' : 'cardinality estimation'], values: [[measurements.length]] }];
     case 'tagKey':
