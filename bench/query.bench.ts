@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const options = { dataDir: dir, shards: 1, engine: { walDurability: { mode: 'none' as const } } };
   let router = await LocalRouter.open(options, { logger: silentLogger });
   await router.createDatabase('bench');
-  for (const batch of devopsBatches(data, 5000)) await router.write('bench', batch);
+  for (const batch of devopsBatches(data, 5000)) await router.write({ database: 'bench' }, batch);
   await router.close(); // flushes the MemTable to segments
   router = await LocalRouter.open(options, { logger: silentLogger });
 

@@ -5,15 +5,11 @@
 // statement that now matches (so the list stays honest).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort } from '../../test/server/_rusts.ts';
-import { INFLUXD, writeInfluxdConfig } from './influxd.ts';
+import { existsSync } from 'node:fs';
+import { answerDiff, answerOf, type Answer } from './compare.ts';
+import { startPair, type ServerPair } from './harness.ts';
+import { INFLUXD } from './influxd.ts';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const DB = 'compat';
 
 // ---------------------------------------------------------------------------------------------
@@ -65,6 +61,8 @@ interface Case {
   readonly q: string;
   readonly db?: string | null; // null: no db parameter
   readonly epoch?: string;
+  /** Further query-string parameters (`chunked`, `chunk_size`, `pretty`, `rp`). */
+  readonly params?: Readonly<Record<string, string>>;
 }
 
 const S = `${T0_MS}ms`;
@@ -316,6 +314,50 @@ const CASES: readonly Case[] = [
   { q: `SELECT difference("usage_user") FROM "cpu" WHERE "host" = 'h1' AND time >= ${S} AND time < ${T0_MS + 60_000}ms`, epoch: 'ms' },
   { q: `SELECT cumulative_sum("usage_user") FROM "cpu" WHERE "host" = 'h1' ORDER BY time DESC LIMIT 3`, epoch: 'ms' },
 
+  // ::type casts.
+  { q: `SELECT "usage_user"::integer, "usage_user"::float FROM "cpu" WHERE "host" = 'h1' LIMIT 3`, epoch: 'ms' },
+  { q: `SELECT "used"::string, "free" FROM "mem" WHERE "host" = 'h1' LIMIT 2`, epoch: 'ms' },
+  { q: `SELECT "used"::string FROM "mem" WHERE "host" = 'h1' LIMIT 2`, epoch: 'ms' },
+  { q: `SELECT "host"::tag, "host"::field, "used"::field FROM "mem" WHERE "host" = 'h1' LIMIT 2`, epoch: 'ms' },
+  { q: `SELECT mean("used"::float), max("used"::integer), sum("usage_user"::integer) FROM "mem"`, epoch: 'ms' },
+  { q: `SELECT sum("usage_user"::integer) FROM "cpu" GROUP BY "host"`, epoch: 'ms' },
+  { q: `SELECT *::field FROM "mem" WHERE "host" = 'h2' LIMIT 2`, epoch: 'ms' },
+  { q: `SELECT "usage_user"::integer * 2 FROM "cpu" WHERE "host" = 'h1' LIMIT 2`, epoch: 'ms' },
+
+  // WHERE on expressions and on two identifiers.
+  { q: `SELECT "used" FROM "mem" WHERE "used" * 2 > 12000 AND "used" < 6100 GROUP BY "host" LIMIT 2`, epoch: 'ms' },
+  { q: `SELECT count("usage_user") FROM "cpu" WHERE "usage_user" > "usage_system" * 4` },
+  { q: `SELECT "state" FROM "status" WHERE "up" = true AND "code" + 1 = 2 LIMIT 2`, epoch: 'ms' },
+  { q: `SELECT mean("usage_user") FROM "cpu" WHERE "usage_user" + "usage_system" > 25 AND ${RANGE} GROUP BY time(20m), "host"`, epoch: 'ms' },
+  { q: `SELECT "used" FROM "mem" WHERE "host" = "region"`, epoch: 'ms' },
+
+  // Several sources; GROUP BY /regex/.
+  { q: `SELECT last("usage_user"), last("used") FROM "cpu", "mem" GROUP BY "host"`, epoch: 'ms' },
+  { q: `SELECT mean("usage_user") FROM "cpu", /^mem$/ WHERE ${RANGE} GROUP BY time(30m)`, epoch: 'ms' },
+  { q: `SELECT count("used") FROM "mem" GROUP BY /^(host|region)$/` },
+  { q: `SELECT max("usage_user") FROM "cpu" WHERE ${RANGE} GROUP BY time(30m), /ho/`, epoch: 'ms' },
+  { q: `SELECT * FROM "mem" WHERE time = ${S} GROUP BY /reg/`, epoch: 'ms' },
+
+  // Subqueries.
+  { q: `SELECT max("m"), "host" FROM (SELECT mean("usage_user") AS "m" FROM "cpu" GROUP BY "host")` },
+  { q: `SELECT mean("m") FROM (SELECT mean("usage_user") AS "m" FROM "cpu" GROUP BY "host") GROUP BY "region"` },
+  { q: `SELECT * FROM (SELECT mean("usage_user") AS "m" FROM "cpu" GROUP BY "host")` },
+  { q: `SELECT sum("m") FROM (SELECT mean("usage_user") AS "m" FROM "cpu" GROUP BY "host") WHERE ${RANGE} GROUP BY time(20m)`, epoch: 'ms' },
+  { q: `SELECT max("m") FROM (SELECT mean("usage_user") AS "m" FROM "cpu" WHERE ${RANGE} GROUP BY time(10m), "host")`, epoch: 'ms' },
+  { q: `SELECT "m" FROM (SELECT count("usage_user") AS "m" FROM "cpu" WHERE "host" = 'h3' AND ${RANGE} GROUP BY time(5m))`, epoch: 'ms' },
+  { q: `SELECT count("usage_user") FROM (SELECT "usage_user", "host" FROM "cpu")` },
+  { q: `SELECT "m" FROM (SELECT mean("usage_user") AS "m" FROM "cpu" GROUP BY "host") WHERE "m" > 13`, epoch: 'ms' },
+  { q: `SELECT max("usage_user") FROM (SELECT "usage_user" FROM "cpu") WHERE "host" = 'h2'` },
+  { q: `SELECT sum("bytes") FROM (SELECT non_negative_derivative(max("bytes_recv"), 1s) AS "bytes" FROM "net" WHERE ${RANGE} GROUP BY time(5m), "host") WHERE ${RANGE} GROUP BY time(5m)`, epoch: 'ms' },
+  { q: `SELECT mean("usage_user") FROM (SELECT "usage_user" FROM "cpu" WHERE "host" =~ /h[12]/) WHERE ${RANGE} GROUP BY time(15m)`, epoch: 'ms' },
+  { q: `SELECT top("m", 2) FROM (SELECT max("usage_user") AS "m" FROM "cpu" GROUP BY "host")`, epoch: 'ms' },
+  { q: `SELECT mean("m") FROM (SELECT max("usage_user") AS "m" FROM "cpu" WHERE ${RANGE} GROUP BY time(10m), "host") WHERE ${RANGE} GROUP BY time(30m), "host"`, epoch: 'ms' },
+
+  // tz(): buckets at the zone's boundaries.
+  { q: `SELECT mean("used") FROM "mem" WHERE ${RANGE} GROUP BY time(1d) tz('America/New_York')`, epoch: 'ms' },
+  { q: `SELECT count("usage_user") FROM "cpu" WHERE ${RANGE} GROUP BY time(1h) tz('Asia/Kolkata')`, epoch: 'ms' },
+  { q: `SELECT "usage_user" FROM "cpu" WHERE "host" = 'h1' LIMIT 2 tz('Europe/Paris')` },
+
   // More errors.
   { q: `SELECT mean("usage_user") FROM "cpu" WHERE ${RANGE} GROUP BY time(1m) fill(foo)` },
   { q: `SELECT * FROM "cpu" WHERE time > 'garbage'` },
@@ -349,28 +391,30 @@ const CASES: readonly Case[] = [
   { q: 'SHOW RETENTION POLICIES ON "nosuchdb"', db: null },
   { q: `SELECT "usage_user" FROM "cpu" LIMIT 1`, epoch: 'bogus' },
   { q: '' },
+
+  // Chunked answers: a JSON document per chunk of rows, with influxd's partial flags.
+  { q: `SELECT "usage_user" FROM "cpu" WHERE time < ${M20} GROUP BY "host" LIMIT 5`, epoch: 'ms', params: { chunked: 'true', chunk_size: '2' } },
+  { q: `SELECT mean("usage_user") FROM "cpu" WHERE ${RANGE} GROUP BY time(10m); SHOW MEASUREMENTS; SELECT * FROM "nosuch"`, params: { chunked: 'true', chunk_size: '4' } },
+  { q: `SELECT "used" FROM "mem" WHERE "host" = 'h1' LIMIT 3`, params: { chunked: 'true' } },
+  { q: `SELECT "used" FROM "mem" WHERE "host" = 'h1' LIMIT 3`, params: { chunked: 'true', chunk_size: 'abc' } },
+  { q: `SELECT "used" FROM "mem" WHERE "host" = 'h1' LIMIT 3`, params: { chunked: 'true', chunk_size: '1', pretty: 'true' } },
+  { q: `SELECT "used" FROM "mem" WHERE "host" = 'h1' LIMIT 3`, params: { chunked: 'false', chunk_size: '1' } },
 ];
 
 function label(c: Case): string {
-  const params = [c.db === null ? 'no db' : c.db !== undefined && c.db !== DB ? `db=${c.db}` : '', c.epoch ? `epoch=${c.epoch}` : ''].filter(Boolean);
+  const params = [
+    c.db === null ? 'no db' : c.db !== undefined && c.db !== DB ? `db=${c.db}` : '',
+    c.epoch ? `epoch=${c.epoch}` : '',
+    ...Object.entries(c.params ?? {}).map(([k, v]) => `${k}=${v}`),
+  ].filter(Boolean);
   return params.length > 0 ? `${c.q} [${params.join(', ')}]` : c.q;
 }
 
 // Statements RusTs answers differently from influxd 1.6.7 today: label -> reason.
 const KNOWN_MISMATCHES: Readonly<Record<string, string>> = {
   // Statements RusTs refuses with "not supported yet".
-  ['SHOW CONTINUOUS QUERIES [no db]']: 'RusTs does not support SHOW CONTINUOUS QUERIES yet (influxd answers one empty series per database)',
-  [`SELECT "used"::integer, "used"::float FROM "mem" WHERE "host" = 'h1' LIMIT 2 [epoch=ms]`]: 'RusTs does not support ::type casts in SELECT yet',
-  [`SELECT count("usage_user") FROM "cpu" WHERE "usage_user" + "usage_system" > 25`]: 'RusTs does not support WHERE conditions on expressions (only identifier vs literal) yet',
-  [`SELECT "usage_user" FROM "cpu" WHERE "host" = "h1"`]: 'RusTs refuses comparing two identifiers in WHERE; influxd compares tag host with the (missing) field h1 and answers no series',
-  [`SELECT mean("used"), mean("usage_user") FROM "cpu", "mem"`]: 'RusTs does not support several FROM sources in one SELECT yet',
-  [`SELECT mean("usage_user") FROM "cpu" GROUP BY /reg/`]: 'RusTs does not support GROUP BY /regex/ yet',
-  [`SELECT max("m") FROM (SELECT mean("usage_user") AS "m" FROM "cpu" GROUP BY "host")`]: 'RusTs does not support subqueries yet',
 
   // Semantics that differ.
-  [`SELECT mean("usage_user") FROM "cpu" WHERE "host" = 'h1' AND time >= 1704067200000ms and time <= 1704070790000ms GROUP BY time(15m) fill(null) tz('Europe/Paris')`]:
-    'RusTs accepts tz() but ignores it: influxd aligns buckets to and prints times in the zone (2024-01-01T01:00:00+01:00), RusTs in UTC',
-  ['CREATE DATABASE "compat" [no db]']: "influxd adds a 'deprecated use of CREATE DATABASE in a read only context' warning to GET requests, RusTs adds no messages",
 
   // Ties and orderings that depend on influxd's internal series order.
   ['SELECT * FROM "status" LIMIT 4 [epoch=ms]']: "rows of several series at one timestamp: influxd merges them in its internal series order (h1,h3,h2), RusTs in series-key order",
@@ -390,113 +434,13 @@ const KNOWN_MISMATCHES: Readonly<Record<string, string>> = {
   [`SELECT sum("state") FROM "status"`]: "influxd's error names a Go type (*query.stringInterruptIterator), RusTs says 'string'",
 };
 
-// ---------------------------------------------------------------------------------------------
-// Comparison: same status, same structure, floats to 1e-9 relative, everything else exact.
-
-interface Answer {
-  readonly status: number;
-  readonly body: unknown;
-}
-
-function numbersMatch(a: number, b: number): boolean {
-  if (Number.isInteger(a) && Number.isInteger(b)) return a === b;
-  return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
-}
-
-/** The first difference as `path: influxd ... rusts ...`, or undefined when the values match. */
-function diff(want: unknown, got: unknown, path = '$'): string | undefined {
-  if (typeof want === 'number' && typeof got === 'number') return numbersMatch(want, got) ? undefined : `${path}: influxd ${want}, rusts ${got}`;
-  if (Array.isArray(want) && Array.isArray(got)) {
-    for (let i = 0; i < Math.min(want.length, got.length); i++) {
-      const d = diff(want[i], got[i], `${path}[${i}]`);
-      if (d !== undefined) return d;
-    }
-    return want.length === got.length ? undefined : `${path}: influxd ${want.length} items, rusts ${got.length}`;
-  }
-  if (isObject(want) && isObject(got)) {
-    const keys = [...new Set([...Object.keys(want), ...Object.keys(got)])].sort();
-    for (const key of keys) {
-      if (!(key in got)) return `${path}.${key}: missing in rusts (influxd ${short(want[key])})`;
-      if (!(key in want)) return `${path}.${key}: extra in rusts (${short(got[key])})`;
-      const d = diff(want[key], got[key], `${path}.${key}`);
-      if (d !== undefined) return d;
-    }
-    return undefined;
-  }
-  return want === got ? undefined : `${path}: influxd ${short(want)}, rusts ${short(got)}`;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function short(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Processes.
-
-interface Proc {
-  readonly name: string;
-  readonly child: ChildProcess;
-  readonly output: () => string;
-}
-
-function start(name: string, command: string, args: readonly string[], cwd: string): Proc {
-  const env: Record<string, string | undefined> = { ...process.env };
-  delete env['NODE_TEST_CONTEXT'];
-  delete env['RUSTS_BIND'];
-  delete env['RUSTS_DATA_DIR'];
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (chunk: string) => {
-    output = (output + chunk).slice(-20_000);
-  };
-  child.stdout!.setEncoding('utf8').on('data', keep);
-  child.stderr!.setEncoding('utf8').on('data', keep);
-  return { name, child, output: () => output };
-}
-
-async function waitUntilUp(url: string, proc: Proc, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (proc.child.exitCode !== null || proc.child.signalCode !== null) throw new Error(`${proc.name} exited before answering ${url}:\n${proc.output()}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) throw new Error(`${proc.name}: no answer from ${url} within ${ms}ms:\n${proc.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function stop(proc: Proc): Promise<void> {
-  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => proc.child.once('close', () => resolve()));
-  proc.child.kill('SIGTERM');
-  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
 async function ask(base: string, c: Case): Promise<Answer> {
   const params = new URLSearchParams({ q: c.q });
   const db = c.db === undefined ? DB : c.db;
   if (db !== null) params.set('db', db);
   if (c.epoch !== undefined) params.set('epoch', c.epoch);
-  const res = await fetch(`${base}/query?${params}`, { signal: AbortSignal.timeout(10_000) });
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = { unparsable: text };
-  }
-  return { status: res.status, body };
+  for (const [k, v] of Object.entries(c.params ?? {})) params.set(k, v);
+  return answerOf(await fetch(`${base}/query?${params}`, { signal: AbortSignal.timeout(10_000) }));
 }
 
 async function post(url: string, body: string): Promise<void> {
@@ -509,24 +453,13 @@ async function post(url: string, body: string): Promise<void> {
 const skip = existsSync(INFLUXD) ? false : `influxd not installed (${INFLUXD}): apt-get install influxdb`;
 
 describe('InfluxQL against influxd 1.6.7', { skip }, () => {
-  let dir = '';
-  const procs: Proc[] = [];
+  let servers: ServerPair | undefined;
   let influx = '';
   let rusts = '';
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rusts-influxql-'));
-    const [httpPort, rpcPort, rustsPort] = [await freePort(), await freePort(), await freePort()];
-    const influxDir = join(dir, 'influxd');
-    mkdirSync(influxDir);
-    const configFile = writeInfluxdConfig(influxDir, httpPort, rpcPort);
-    procs.push(start('influxd', INFLUXD, ['run', '-config', configFile], influxDir));
-    procs.push(
-      start('rusts', process.execPath, ['--import', 'tsx', join(REPO, 'src/server/main.ts'), 'serve', '--bind', `127.0.0.1:${rustsPort}`, '--data-dir', join(dir, 'rusts')], REPO),
-    );
-    influx = `http://127.0.0.1:${httpPort}`;
-    rusts = `http://127.0.0.1:${rustsPort}`;
-    await Promise.all([waitUntilUp(`${influx}/ping`, procs[0]!), waitUntilUp(`${rusts}/ready`, procs[1]!)]);
+    servers = await startPair('rusts-influxql-');
+    ({ influx, rusts } = servers);
     const lines = dataset();
     for (const base of [influx, rusts]) {
       await post(`${base}/query?${new URLSearchParams({ q: `CREATE DATABASE "${DB}"` })}`, '');
@@ -534,11 +467,7 @@ describe('InfluxQL against influxd 1.6.7', { skip }, () => {
     }
   });
 
-  after(async () => {
-    // Stop what this file started (by its child handle), even when a test failed.
-    await Promise.all(procs.map(stop));
-    if (dir !== '') rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => servers?.stop());
 
   it('answers every statement as influxd does, except the known mismatches', async () => {
     const labels = CASES.map(label);
@@ -548,7 +477,7 @@ describe('InfluxQL against influxd 1.6.7', { skip }, () => {
     const mismatches = new Map<string, string>();
     for (const c of CASES) {
       const [want, got] = await Promise.all([ask(influx, c), ask(rusts, c)]);
-      const d = want.status !== got.status ? `status: influxd ${want.status} ${short(want.body)}, rusts ${got.status} ${short(got.body)}` : diff(want.body, got.body);
+      const d = answerDiff(want, got);
       if (d !== undefined) mismatches.set(label(c), d);
       if (d !== undefined && process.env['INFLUXQL_COMPAT_VERBOSE']) console.log(`${label(c)}\n  influxd ${want.status} ${JSON.stringify(want.body)}\n  rusts   ${got.status} ${JSON.stringify(got.body)}`);
     }

@@ -1,7 +1,7 @@
 import Koa, { type Context } from 'koa';
 import { Router } from '@koa/router';
 import type { Logger } from '../core/index.ts';
-import { authenticate, DEFAULT_AUTH_CONFIG, type AuthConfig, type AuthState } from './auth/index.ts';
+import { authenticate, DEFAULT_AUTH_CONFIG, UserStore, type AuthConfig, type AuthState } from './auth/index.ts';
 import { errorMiddleware } from './errors.ts';
 import { DEFAULT_LIMITS, rateLimit, type LimitsConfig } from './limits/index.ts';
 import { influxHeaders, influxQuery, registerInfluxRoutes } from './influx.ts';
@@ -17,6 +17,11 @@ export interface AppDeps {
   readonly logger: Logger;
   /** Off when omitted (the single-node quick start). */
   readonly auth?: AuthConfig;
+  /**
+   * The users of `auth` and those InfluxQL statements create, built from the same config
+   * (`UserStore.open`, persisted in the data directory); in memory only when omitted.
+   */
+  readonly users?: UserStore;
   /** Body sizes, rate limits and query bounds; defaults when omitted. */
   readonly limits?: LimitsConfig;
   /** Create a database on its first native write instead of answering 404 (default true). */
@@ -56,8 +61,9 @@ export function createApp(deps: AppDeps): Koa {
 
   const limits = deps.limits ?? DEFAULT_LIMITS;
   const auth = deps.auth ?? DEFAULT_AUTH_CONFIG;
+  const users = deps.users ?? UserStore.inMemory(auth);
   const parsePool = deps.parsePool ?? new ParsePool(0, deps.logger);
-  const native = { limits, parsePool, autoCreateDatabases: deps.autoCreateDatabases ?? true };
+  const native = { limits, parsePool, users, autoCreateDatabases: deps.autoCreateDatabases ?? true };
   registerNativeRoutes(router, deps.state, native);
   registerInfluxRoutes(router);
   // One path, two languages: a JSON body without `q` is the native query model, anything else
@@ -67,7 +73,7 @@ export function createApp(deps: AppDeps): Koa {
     counters.queryRequests++;
     try {
       if (ctx.method === 'POST' && ctx.is('application/json') && ctx.query['q'] === undefined) await nativeQuery(ctx, deps.state, native);
-      else await influxQuery(ctx, deps.state, { limits, users: auth.users });
+      else await influxQuery(ctx, deps.state, { limits, users });
     } catch (err) {
       counters.queryErrors++;
       throw err;
@@ -79,7 +85,7 @@ export function createApp(deps: AppDeps): Koa {
   // others throw), then who is asking, then how often they may.
   app.use(influxHeaders());
   app.use(errorMiddleware(deps.logger));
-  app.use(authenticate(auth));
+  app.use(authenticate(auth, { users }));
   app.use(rateLimit(limits));
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -15,6 +15,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   database_not_found: 404,
   // InfluxDB's status for it; Telegraf matches the message and drops the batch.
   retention_policy_not_found: 500,
+  invalid_retention_policy: 400,
+  retention_policy_conflict: 409,
   invalid_database_name: 400,
   bad_matcher: 400,
   bad_query: 400,

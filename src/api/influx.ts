@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Router } from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import { encodeCsv, encodeResults, executeStatement, timeFormatter, type StatementContext, type StatementResult } from '../protocol/influx/index.ts';
+import { DEFAULT_CHUNK_SIZE, encodeChunkedResults, encodeCsv, encodeResults, executeStatement, type StatementContext, type StatementResult } from '../protocol/influx/index.ts';
 import { compileSelect, parseInfluxQL } from '../query/influxql/index.ts';
-import { authorize, requireAdmin, type AuthState } from './auth/index.ts';
+import { authorize, authorizeBootstrap, executeUserStatement, isAuthorized, principalOf, requireAdmin, type AuthState, type UserStore } from './auth/index.ts';
 import { readRequestBody, type LimitsConfig } from './limits/index.ts';
 import type { ServerState } from './state.ts';
 
@@ -52,7 +52,8 @@ export function registerInfluxRoutes(router: Router<AuthState>): void {
 
 export interface InfluxQueryOptions {
   readonly limits: LimitsConfig;
-  readonly users: ReadonlyArray<{ readonly name: string; readonly admin: boolean }>;
+  /** The users that SHOW USERS lists and CREATE USER, GRANT, ... change. */
+  readonly users: UserStore;
 }
 
 /**
@@ -81,44 +82,54 @@ export async function influxQuery(ctx: Context, state: ServerState, options: Inf
   const csv = ctx.accepts('application/json', 'application/csv', 'text/csv') !== 'application/json' && /csv/.test(ctx.get('Accept'));
   const epoch = params.get('epoch') ?? (csv ? 'n' : undefined);
   const database = params.get('db') ?? undefined;
+  const retentionPolicy = params.get('rp') ?? undefined;
   const context: StatementContext = {
     router: state.router,
     database,
+    retentionPolicy,
+    readOnly: ctx.method === 'GET',
     now,
     query: { signal: AbortSignal.timeout(options.limits.queryTimeoutMs), maxPoints: options.limits.maxQueryPoints },
-    time: timeFormatter(epoch),
+    epoch,
     compile: (stmt, db) =>
       compileSelect(stmt, {
         database: db,
-        retentionPolicy: params.get('rp') ?? undefined,
+        retentionPolicy,
         now,
         // A tag condition goes through the tag index, where a missing tag compares as '' (InfluxQL's
         // rule). A name that is no field of the measurement is taken for a tag too, as influxd does.
-        isTag: (from, name) => {
-          if (from.kind === 'name') return !state.router.fieldsOf(db, from.name).has(name);
-          return state.router.tagKeys(db, []).includes(name);
+        isTag: (namespace, from, name) => {
+          if (from.kind === 'name') return !state.router.fieldsOf(namespace, from.name).has(name);
+          return state.router.tagKeys(namespace.database, []).includes(name);
         },
       }),
     authorize: (db, access) => authorize(ctx, db, access),
     requireAdmin: (action) => requireAdmin(ctx, action),
-    users: options.users,
-    canRead: (db) => {
-      try {
-        authorize(ctx, db, 'read');
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    users: { execute: (stmt) => executeUserStatement(stmt, options.users, { principal: principalOf(ctx), hasDatabase: (db) => state.router.hasDatabase(db) }) },
+    canAccess: (db) => isAuthorized(ctx, db, 'read') || isAuthorized(ctx, db, 'write'),
   };
   const results: StatementResult[] = [];
-  for (let i = 0; i < statements.length; i++) results.push(await executeStatement(statements[i]!, i, context));
+  // InfluxDB authorizes a query as a whole before running it; the bootstrap rule is checked so.
+  authorizeBootstrap(principalOf(ctx), statements);
+  for (let i = 0; i < statements.length; i++) {
+    const stmt = statements[i]!;
+    const result = await executeStatement(stmt, i, context);
+    // A dropped database takes the users' privileges on it along, as in InfluxDB.
+    if (stmt.kind === 'dropDatabase' && result.error === undefined) await options.users.forgetDatabase(stmt.name);
+    results.push(result);
+  }
   if (csv) {
     ctx.type = 'application/csv';
     ctx.body = encodeCsv(results);
   } else {
     ctx.type = 'application/json';
-    const pretty = params.get('pretty');
-    ctx.body = encodeResults(results, pretty === 'true');
+    const pretty = params.get('pretty') === 'true';
+    if (params.get('chunked') === 'true') {
+      // A chunk_size that is not a positive integer falls back to the default, as in influxd.
+      const size = Number(params.get('chunk_size'));
+      ctx.body = encodeChunkedResults(results, Number.isInteger(size) && size > 0 ? size : DEFAULT_CHUNK_SIZE, pretty);
+    } else {
+      ctx.body = encodeResults(results, pretty);
+    }
   }
 }

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { RustsError, Timestamp } from '../core/index.ts';
-import { DatabaseNotFoundError, DEFAULT_RETENTION_POLICY, RetentionPolicyNotFoundError } from '../cluster/index.ts';
+import { DatabaseNotFoundError } from '../cluster/index.ts';
 import type { LineError, ParsePool, Precision } from '../protocol/lineprotocol/index.ts';
 import { decodeQueryRequest, encodeSeriesJson, parsePrecision } from '../protocol/native/index.ts';
 import { executeQuery, explainQuery, QueryError, type QueryContext, type ResultSeries } from '../query/index.ts';
-import { authorize, requireAdmin } from './auth/index.ts';
+import { authorize, isAuthorized, requireAdmin } from './auth/index.ts';
 import { readRequestBody, type LimitsConfig } from './limits/index.ts';
-import type { AuthState } from './auth/index.ts';
+import type { AuthState, UserStore } from './auth/index.ts';
 import type { ServerState } from './state.ts';
 
 export interface NativeApiOptions {
@@ -18,6 +18,8 @@ export interface NativeApiOptions {
   readonly parsePool: ParsePool;
   /** Create a database on its first write (the native API's default), instead of answering 404. */
   readonly autoCreateDatabases: boolean;
+  /** Whose privileges on a dropped database go with it. */
+  readonly users: UserStore;
 }
 
 /** The body of a 400 answer to a write that was partly stored. */
@@ -59,7 +61,7 @@ export function registerNativeRoutes(router: Router<AuthState>, state: ServerSta
   );
 
   router.get('/databases', (ctx) => {
-    ctx.body = { databases: state.router.databases().filter((db) => canRead(ctx, db)) };
+    ctx.body = { databases: state.router.databases().filter((db) => isAuthorized(ctx, db, 'read')) };
   });
   router.post('/databases', async (ctx) => {
     requireAdmin(ctx);
@@ -75,6 +77,8 @@ export function registerNativeRoutes(router: Router<AuthState>, state: ServerSta
     requireAdmin(ctx);
     const name = ctx.params['name']!;
     if (!(await state.router.dropDatabase(name))) throw new DatabaseNotFoundError(name);
+    // As DROP DATABASE does: the users' privileges on it go too.
+    await options.users.forgetDatabase(name);
     ctx.status = 204;
   });
 
@@ -143,9 +147,6 @@ async function write(ctx: Context, params: WriteParams, state: ServerState, opti
   const consistency = params.consistency;
   // InfluxDB's levels mean something only to its clustered edition, but every edition checks them.
   if (consistency !== undefined && consistency !== '' && !CONSISTENCY_LEVELS.includes(consistency.toLowerCase())) return ctx.throw(400, 'invalid consistency level');
-  const rp = params.rp;
-  // Until retention policies exist (issue 4) a database has InfluxDB's default one only.
-  if (rp !== undefined && rp !== '' && rp !== DEFAULT_RETENTION_POLICY) throw new RetentionPolicyNotFoundError(rp);
   if (parsed.points === 0 && parsed.errors.length > 0) {
     // Nothing parsed: InfluxDB answers with the parse errors alone, without "partial write".
     state.counters.writeErrors++;
@@ -153,7 +154,7 @@ async function write(ctx: Context, params: WriteParams, state: ServerState, opti
     ctx.body = { error: joinLineErrors(parsed.errors), written: 0, rejected: rejectedLines(parsed.errors, []) } satisfies PartialWriteBody;
     return;
   }
-  const result = await router.write(database, batch);
+  const result = await router.write({ database, retentionPolicy: params.rp }, batch);
   state.counters.pointsWritten += result.written;
   if (parsed.errors.length === 0 && result.errors.length === 0) {
     ctx.status = 204;
@@ -206,15 +207,6 @@ async function readJson(ctx: Context, options: NativeApiOptions): Promise<unknow
     return JSON.parse(body.toString('utf8'));
   } catch (err) {
     throw new QueryError(`the request body is not valid JSON: ${(err as Error).message}`);
-  }
-}
-
-function canRead(ctx: Context, database: string): boolean {
-  try {
-    authorize(ctx, database, 'read');
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -23,3 +23,10 @@ export class RetentionPolicyNotFoundError extends RustsError {
     super('retention_policy_not_found', `retention policy not found: ${retentionPolicy}`);
   }
 }
+
+/** Points older than their retention policy keeps; InfluxDB drops them and says so as a partial write. */
+export class PointsBeyondRetentionError extends RustsError {
+  constructor() {
+    super('points_beyond_retention', 'points beyond retention policy');
+  }
+}

@@ -267,6 +267,21 @@ export class Column {
     this.length += n;
   }
 
+  /** The points whose time `keep` accepts, in order: this column itself when it accepts them all. */
+  filter(keep: (ms: number, sub: number) => boolean): Column {
+    let out: Column | undefined;
+    let runStart = 0;
+    for (let i = 0; i < this.length; i++) {
+      if (keep(this.ms[i]!, this.sub[i]!)) continue;
+      out ??= new Column(this.type, this.length);
+      out.pushRange(this, runStart, i);
+      runStart = i + 1;
+    }
+    if (out === undefined) return this;
+    out.pushRange(this, runStart, this.length);
+    return out;
+  }
+
   timestampAt(i: number): Timestamp {
     return joinTimestamp(this.ms[i]!, this.sub[i]!);
   }

@@ -142,3 +142,31 @@ export function parseDurationNanos(text: string, units: Readonly<Record<string, 
   }
   return total;
 }
+
+/**
+ * A duration as Go's `time.Duration.String()` prints it (`0s`, `1h0m0s`, `1.5s`, `300ms`), which
+ * InfluxDB uses for retention policy durations.
+ */
+export function formatGoDuration(nanos: bigint): string {
+  if (nanos === 0n) return '0s';
+  const sign = nanos < 0n ? '-' : '';
+  const n = nanos < 0n ? -nanos : nanos;
+  if (n < 1_000n) return `${sign}${n}ns`;
+  if (n < 1_000_000n) return `${sign}${fraction(n, 1_000n)}µs`;
+  if (n < 1_000_000_000n) return `${sign}${fraction(n, 1_000_000n)}ms`;
+  const hours = n / 3_600_000_000_000n;
+  const minutes = (n / 60_000_000_000n) % 60n;
+  const seconds = fraction(n % 60_000_000_000n, 1_000_000_000n);
+  if (hours > 0n) return `${sign}${hours}h${minutes}m${seconds}s`;
+  if (minutes > 0n) return `${sign}${minutes}m${seconds}s`;
+  return `${sign}${seconds}s`;
+}
+
+/** `n / unit` in decimal without trailing zeros: 1500n, 1000n -> "1.5". */
+function fraction(n: bigint, unit: bigint): string {
+  const whole = n / unit;
+  const rest = n % unit;
+  if (rest === 0n) return String(whole);
+  const digits = rest.toString().padStart(unit.toString().length - 1, '0').replace(/0+$/, '');
+  return `${whole}.${digits}`;
+}

@@ -265,7 +265,8 @@ export class AggregateGroup {
             if (i < column.length && column.ms[i] === tMs && column.sub[i] === tSub) value = cellOf(column, i);
           }
         } else {
-          value = tagValue(series.tags, name) ?? null;
+          const key = plan.tagKeyOf(name);
+          value = key === undefined ? null : (tagValue(series.tags, key) ?? null);
         }
       }
       out.push(selected.ms[k]!, selected.sub[k]!, selected.bucket[k]!, value);

@@ -9,6 +9,7 @@
  * made per measurement by the executor; this module only needs names.
  */
 import { FieldType, MIN_TIMESTAMP, MAX_TIMESTAMP } from '../core/index.ts';
+import { castName } from './casts.ts';
 import { QueryError } from './errors.ts';
 import type { Expr, Fill, FunctionName, LogicalQuery } from './plan.ts';
 
@@ -265,9 +266,12 @@ function expandWildcards(query: LogicalQuery, schema: Schema): NamedExpr[] {
   const out: NamedExpr[] = [];
   for (const p of query.projections) {
     if (p.expr.kind === 'wildcard') {
-      // SELECT *: every field and tag, sorted by name, less the tags grouped by.
-      const names = new Set(schema.fields.keys());
-      if (grouped !== '*') for (const k of schema.tagKeys) if (!grouped.includes(k)) names.add(k);
+      // SELECT *: every field and tag, sorted by name, less the tags grouped by (*::field: fields only, *::tag: tags only).
+      // Under a GROUP BY /re/ influxd 1.6.7 lists no tag at all, matched by the pattern or not.
+      const cast = p.expr.cast;
+      const names = new Set(cast === 'tag' ? [] : schema.fields.keys());
+      const byPattern = (query.groupBy.tagPatterns ?? []).length > 0;
+      if (grouped !== '*' && cast !== 'field' && !byPattern) for (const k of schema.tagKeys) if (!grouped.includes(k)) names.add(k);
       for (const name of [...names].sort()) out.push({ expr: { kind: 'field', name }, alias: undefined });
       continue;
     }
@@ -353,7 +357,7 @@ function columnNames(columns: readonly NamedExpr[]): string[] {
 function compileRaw(e: Expr): Node {
   switch (e.kind) {
     case 'field':
-      return { kind: 'ref', name: e.name };
+      return { kind: 'ref', name: castName(e.name, e.cast) };
     case 'number':
       return { kind: 'number', value: e.value };
     case 'binary':
@@ -376,13 +380,13 @@ function durationArg(name: string, arg: Expr | undefined, fallback: number): { u
 
 function fieldArg(name: string, arg: Expr): string {
   if (arg.kind !== 'field') throw new QueryError(`expected field argument in ${name}()`);
-  return arg.name;
+  return castName(arg.name, arg.cast);
 }
 
 function compileAggregate(e: Expr, grouped: boolean, addSlot: (s: Slot) => Node): Node {
   switch (e.kind) {
     case 'field':
-      return { kind: 'ref', name: e.name };
+      return { kind: 'ref', name: castName(e.name, e.cast) };
     case 'number':
       return { kind: 'number', value: e.value };
     case 'binary':

@@ -23,13 +23,16 @@ import { FieldType, type Column, type Tag } from '../core/index.ts';
 import { MEASUREMENT_NAME, matchesValue, type Matcher } from '../index/index.ts';
 import { QueryError } from './errors.ts';
 import { wordNumber, wordsOf, type IntValues } from './int64.ts';
-import type { CompareOp, Condition } from './plan.ts';
+import { applyBinary } from './math.ts';
+import type { CompareOp, Condition, Operand } from './plan.ts';
 
 /** A condition left after tag leaves are known: only field leaves remain. */
 export type FieldCondition =
   | { readonly kind: 'and' | 'or'; readonly left: FieldCondition; readonly right: FieldCondition }
   | { readonly kind: 'field'; readonly field: string; readonly op: CompareOp; readonly value: number | string | boolean }
-  | { readonly kind: 'fieldRegex'; readonly field: string; readonly negate: boolean; readonly re: RE2JS };
+  | { readonly kind: 'fieldRegex'; readonly field: string; readonly negate: boolean; readonly re: RE2JS }
+  /** A `compare` condition whose refs are all fields of the series (tags already substituted). */
+  | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Operand; readonly right: Operand };
 
 const MAX_DISJUNCTS = 32;
 
@@ -51,6 +54,7 @@ function toDnf(c: Condition): Matcher[][] | undefined {
       return [[c.matcher]];
     case 'field':
     case 'fieldRegex':
+    case 'compare':
       return undefined;
     case 'or': {
       const l = toDnf(c.left);
@@ -141,6 +145,12 @@ export function residualFor(c: Condition | undefined, s: SeriesContext): FieldCo
       if (tag === undefined) return false;
       return re.testExact(tag) !== c.negate;
     }
+    case 'compare': {
+      const left = bindTags(c.left, s);
+      const right = bindTags(c.right, s);
+      if (hasRef(left) || hasRef(right)) return { kind: 'compare', op: c.op, left, right };
+      return compareValues(evalOperand(left, NO_ROW, 0), c.op, evalOperand(right, NO_ROW, 0));
+    }
     case 'and': {
       const l = residualFor(c.left, s);
       if (l === false) return false;
@@ -166,7 +176,10 @@ export function residualFor(c: Condition | undefined, s: SeriesContext): FieldCo
 export function conditionFields(c: Condition | undefined, out: Set<string> = new Set()): Set<string> {
   if (c === undefined) return out;
   if (c.kind === 'field' || c.kind === 'fieldRegex') out.add(c.field);
-  else if (c.kind === 'and' || c.kind === 'or') {
+  else if (c.kind === 'compare') {
+    operandRefs(c.left, out);
+    operandRefs(c.right, out);
+  } else if (c.kind === 'and' || c.kind === 'or') {
     conditionFields(c.left, out);
     conditionFields(c.right, out);
   }
@@ -211,6 +224,11 @@ export function rowMask(c: FieldCondition, rows: RowView): Uint8Array {
     }
     case 'field':
       return compareLeaf(c, rows);
+    case 'compare': {
+      const mask = new Uint8Array(rows.length);
+      for (let r = 0; r < rows.length; r++) if (compareValues(evalOperand(c.left, rows, r), c.op, evalOperand(c.right, rows, r))) mask[r] = 1;
+      return mask;
+    }
     case 'fieldRegex': {
       const mask = new Uint8Array(rows.length);
       const column = rows.column(c.field);
@@ -254,4 +272,78 @@ function compareLeaf(c: Extract<FieldCondition, { kind: 'field' }>, rows: RowVie
     if (compare(v < value ? -1 : v > value ? 1 : v === value ? 0 : NaN, op)) mask[r] = 1;
   }
   return mask;
+}
+
+// ---- compare conditions: operands evaluated per row ----
+
+type Scalar = number | string | boolean | null;
+
+const NO_ROW: RowView = { length: 0, column: () => undefined, index: () => undefined };
+
+function operandRefs(o: Operand, out: Set<string>): void {
+  if (o.kind === 'ref') {
+    if (o.cast !== 'tag') out.add(o.name);
+  } else if (o.kind === 'binary') {
+    operandRefs(o.left, out);
+    operandRefs(o.right, out);
+  }
+}
+
+const hasRef = (o: Operand): boolean => o.kind === 'ref' || (o.kind === 'binary' && (hasRef(o.left) || hasRef(o.right)));
+
+/** Refs that are no field of the series become literals: the tag's value, or null (InfluxQL: an unknown name has no value). */
+function bindTags(o: Operand, s: SeriesContext): Operand {
+  switch (o.kind) {
+    case 'ref': {
+      if (o.cast !== 'tag' && s.fieldTypes.has(o.name)) return o;
+      const tag = o.cast === 'field' ? undefined : tagValue(s.tags, o.name);
+      return { kind: 'literal', value: tag ?? null };
+    }
+    case 'literal':
+      return o;
+    case 'binary':
+      return { kind: 'binary', op: o.op, left: bindTags(o.left, s), right: bindTags(o.right, s) };
+  }
+}
+
+function evalOperand(o: Operand, rows: RowView, r: number): Scalar {
+  switch (o.kind) {
+    case 'literal':
+      return o.value;
+    case 'ref': {
+      const column = rows.column(o.name);
+      if (column === undefined) return null;
+      const idx = rows.index(o.name);
+      const i = idx === undefined ? r : idx[r]!;
+      if (i < 0) return null;
+      switch (column.type) {
+        case FieldType.Float:
+          return (column.values as Float64Array)[i]!;
+        case FieldType.Integer:
+        case FieldType.Unsigned:
+          return wordNumber(wordsOf(column.values as IntValues), i, column.type === FieldType.Unsigned);
+        case FieldType.String:
+          return (column.values as string[])[i]!;
+        case FieldType.Boolean:
+          return (column.values as Uint8Array)[i] === 1;
+      }
+      return null;
+    }
+    case 'binary': {
+      const x = evalOperand(o.left, rows, r);
+      const y = evalOperand(o.right, rows, r);
+      // Arithmetic takes numbers only; anything else has no value, so the comparison is false.
+      if (typeof x !== 'number' || typeof y !== 'number') return null;
+      return applyBinary(o.op, x, y, FieldType.Float) as number;
+    }
+  }
+}
+
+/** InfluxQL's comparison: numbers with numbers, strings with strings, booleans with booleans (= and != only); anything else, null included, is false. */
+function compareValues(a: Scalar, op: CompareOp, b: Scalar): boolean {
+  if (a === null || b === null) return false;
+  if (typeof a === 'number' && typeof b === 'number') return compare(a < b ? -1 : a > b ? 1 : a === b ? 0 : NaN, op);
+  if (typeof a === 'string' && typeof b === 'string') return compare(a < b ? -1 : a > b ? 1 : 0, op);
+  if (typeof a === 'boolean' && typeof b === 'boolean') return (op === '=' || op === '!=') && compare(a === b ? 0 : 1, op);
+  return false;
 }

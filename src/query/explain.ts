@@ -12,7 +12,7 @@ import { isStreaming } from './accumulators.ts';
 import { durationText, type Node } from './compile.ts';
 import { conditionFields, tagDisjuncts } from './condition.ts';
 import { fieldsToRead, planQuery, runQuery } from './executor.ts';
-import type { Condition, LogicalQuery, QueryContext } from './plan.ts';
+import type { Condition, LogicalQuery, Operand, QueryContext } from './plan.ts';
 
 export interface ExplainResult {
   /** The plan tree, one step per line, children indented by two spaces. */
@@ -41,6 +41,19 @@ function conditionText(c: Condition): string {
       return `${c.field} ${c.op} ${JSON.stringify(c.value)}`;
     case 'fieldRegex':
       return `${c.field} ${c.negate ? '!~' : '=~'} /${c.pattern}/`;
+    case 'compare':
+      return `${operandText(c.left)} ${c.op} ${operandText(c.right)}`;
+  }
+}
+
+function operandText(o: Operand): string {
+  switch (o.kind) {
+    case 'ref':
+      return o.cast === undefined ? o.name : `${o.name}::${o.cast}`;
+    case 'literal':
+      return JSON.stringify(o.value);
+    case 'binary':
+      return `(${operandText(o.left)} ${o.op} ${operandText(o.right)})`;
   }
 }
 
@@ -63,7 +76,7 @@ function nodeText(n: Node, slots: readonly string[]): string {
 
 /** Runs the query to explain it; see the module comment. */
 export async function explainQuery(router: ShardRouter, query: LogicalQuery, ctx: QueryContext): Promise<ExplainResult> {
-  const plans = planQuery(router, query, ctx);
+  const plans = await planQuery(router, query, ctx);
   const lines: string[] = [`EXPLAIN ANALYZE on database ${JSON.stringify(query.database)}`];
   if (plans.length === 0) lines.push('  no measurement matches the FROM clause');
   for (const plan of plans) {
@@ -71,7 +84,8 @@ export async function explainQuery(router: ShardRouter, query: LogicalQuery, ctx
     const { read } = fieldsToRead(plan);
     lines.push(`  measurement ${JSON.stringify(plan.name)}`);
     const disjuncts = tagDisjuncts(query.condition).map((d) => [{ name: MEASUREMENT_NAME, op: '=', value: plan.name }, ...d].map((m) => `${m.name}${m.op}${JSON.stringify(m.value)}`).join(', '));
-    lines.push(`    selection: ${disjuncts.length > 1 ? `union of ${disjuncts.length} index lookups: [${disjuncts.join('] | [')}]` : `index lookup: ${disjuncts[0]}`}`);
+    if (plan.input !== undefined) lines.push(`    selection: ${plan.input.length} result series of a subquery`);
+    else lines.push(`    selection: ${disjuncts.length > 1 ? `union of ${disjuncts.length} index lookups: [${disjuncts.join('] | [')}]` : `index lookup: ${disjuncts[0]}`}`);
     lines.push(`      fields: ${read.length > 0 ? read.join(', ') : '(none: the measurement has no selected field)'}`);
     const widened = plan.readRange.min !== plan.range.min || plan.readRange.max !== plan.range.max;
     lines.push(`      time: [${time(plan.range.min)}, ${time(plan.range.max)}]${widened ? ` read as [${time(plan.readRange.min)}, ${time(plan.readRange.max)}] for transformations` : ''}`);

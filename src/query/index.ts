@@ -15,10 +15,15 @@
  *   end closes it at now(), as influxd does), and a time(0s) interval is an error (influxd ignores it);
  * - a number literal with an integral value is an integer (`i * 2.0` stays integral);
  * - integral() under ORDER BY DESC is computed forwards; influxd's answer there is not meaningful;
- * - stddev() is computed in one pass (Welford), so its last digit can differ from influxd's.
+ * - stddev() is computed in one pass (Welford), so its last digit can differ from influxd's;
+ * - tz() grids use the zone's offset at the range start throughout (influxd re-reads it per bucket
+ *   across a DST change); result times stay UTC Timestamps, adapters print them with `formatInZone`;
+ * - a FROM naming a measurement and a subquery over the same measurement answers two series of
+ *   that name (influxd merges them into one).
  */
 export * from './plan.ts';
 export { QueryError, QueryLimitError, QueryTimeoutError } from './errors.ts';
 export { executeQuery } from './executor.ts';
 export { explainQuery, type ExplainResult } from './explain.ts';
-export { selectSeries } from './select.ts';
+export { checkNamespace, selectSeries } from './select.ts';
+export { formatInZone, zoneOffsetMinutes } from './timezone.ts';

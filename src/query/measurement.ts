@@ -4,14 +4,18 @@
  * type error fails the query before any data is read), the time grid and ranges, and how to form
  * group keys. Shared by the raw and the aggregate paths.
  */
-import { FieldType, fieldTypeName, MAX_TIMESTAMP, MIN_TIMESTAMP, timestampMillis, timestampSubMillis, type Tag, type TimeRange } from '../core/index.ts';
+import { FieldType, fieldTypeName, type Column, MAX_TIMESTAMP, MIN_TIMESTAMP, timestampMillis, timestampSubMillis, type Tag, type TimeRange } from '../core/index.ts';
 import { isStreaming, streamingResultType, type BucketTime } from './accumulators.ts';
 import { TimeGrid } from './buckets.ts';
+import { castColumn, castType, parseCastName } from './casts.ts';
 import { collectedResultType } from './collect.ts';
+import { compileRegex } from './condition.ts';
 import { ACCEPTED_TYPES, type CompiledQuery, type Node } from './compile.ts';
 import { QueryError, QueryLimitError } from './errors.ts';
 import { binaryType, literalType } from './math.ts';
 import type { LogicalQuery, QueryContext } from './plan.ts';
+import type { InputSeries } from './subquery.ts';
+import { zoneOffsetNanos } from './timezone.ts';
 import { resultTypeOf } from './transforms.ts';
 
 export interface MeasurementSchema {
@@ -19,6 +23,8 @@ export interface MeasurementSchema {
   readonly fields: ReadonlyMap<string, FieldType>;
   /** Sorted. */
   readonly tagKeys: readonly string[];
+  /** The series of a subquery source (subquery.ts); the measurement is read from storage when absent. */
+  readonly input?: readonly InputSeries[];
 }
 
 const ITERATOR_NAMES: Partial<Record<string, string>> = { cumulative_sum: 'cumulative sum' };
@@ -29,7 +35,10 @@ function unsupported(fn: string, type: FieldType): QueryError {
 
 export class MeasurementPlan {
   readonly name: string;
+  /** The measurement's fields, and the cast names (casts.ts) of the query that read something here, with the cast's type. */
   readonly fields: ReadonlyMap<string, FieldType>;
+  /** Cast names that read a field of this measurement: the executor adds their columns to each series read. */
+  readonly casts: ReadonlyArray<{ readonly name: string; readonly base: string; readonly type: FieldType }>;
   readonly grid: TimeGrid | undefined;
   /** The query's range, and the range read (one interval wider when a transformation needs the bucket before the first). */
   readonly range: TimeRange;
@@ -37,6 +46,8 @@ export class MeasurementPlan {
   /** Tag keys that form group keys, sorted. */
   readonly groupKeys: readonly string[];
   readonly desc: boolean;
+  /** See MeasurementSchema.input. */
+  readonly input: readonly InputSeries[] | undefined;
   /** Result type of each slot; undefined when the slot's field is not in this measurement. */
   readonly slotTypes: ReadonlyArray<FieldType | undefined>;
   private readonly nodeTypes = new Map<Node, FieldType>();
@@ -50,12 +61,25 @@ export class MeasurementPlan {
     readonly ctx: QueryContext,
   ) {
     this.name = schema.name;
-    this.fields = schema.fields;
+    const fields = new Map(schema.fields);
+    const casts: Array<{ name: string; base: string; type: FieldType }> = [];
+    for (const name of [...compiled.names, ...compiled.slots.map((s) => s.field)]) {
+      const parsed = parseCastName(name);
+      const source = parsed === undefined ? undefined : schema.fields.get(parsed.base);
+      if (parsed === undefined || source === undefined || fields.has(name)) continue;
+      const type = castType(parsed.cast, source);
+      if (type === undefined) continue;
+      fields.set(name, type);
+      casts.push({ name, base: parsed.base, type });
+    }
+    this.fields = fields;
+    this.casts = casts;
+    this.input = schema.input;
     this.desc = compiled.order === 'desc' && !compiled.topBottomOnly;
     this.range = query.range;
     const t = query.groupBy.time;
     const bounded = query.range.min > MIN_TIMESTAMP;
-    this.grid = t === undefined ? undefined : new TimeGrid(t.interval, t.offset, bounded ? query.range.min : undefined);
+    this.grid = t === undefined ? undefined : new TimeGrid(t.interval, zonedOffset(query, t), bounded ? query.range.min : undefined);
     let { min, max } = query.range;
     if (t !== undefined && compiled.slots.some((s) => s.extended)) {
       if (compiled.order === 'desc') max = max + t.interval > MAX_TIMESTAMP ? MAX_TIMESTAMP : max + t.interval;
@@ -67,11 +91,13 @@ export class MeasurementPlan {
       if (buckets > BigInt(ctx.maxPoints)) throw new QueryLimitError(ctx.maxPoints, 'buckets');
     }
     const grouped = query.groupBy.tags;
-    this.groupKeys = grouped === '*' ? schema.tagKeys : [...new Set(grouped)].sort();
+    const patterns = (query.groupBy.tagPatterns ?? []).map(compileRegex);
+    const byPattern = schema.tagKeys.filter((k) => patterns.some((re) => re.testExact(k)));
+    this.groupKeys = grouped === '*' ? schema.tagKeys : [...new Set([...grouped, ...byPattern])].sort();
     const t0 = query.range.min === MIN_TIMESTAMP ? 0n : query.range.min;
     this.t0 = { ms: timestampMillis(t0), sub: timestampSubMillis(t0) };
     this.slotTypes = compiled.slots.map((slot) => {
-      const type = schema.fields.get(slot.field);
+      const type = this.fields.get(slot.field);
       if (type === undefined) return undefined;
       if (!ACCEPTED_TYPES[slot.fn].includes(type)) throw unsupported(slot.fn, type);
       return isStreaming(slot, compiled.hasAux) ? streamingResultType(slot.fn, type) : collectedResultType(slot, type);
@@ -81,6 +107,22 @@ export class MeasurementPlan {
 
   isField(name: string): boolean {
     return this.fields.has(name);
+  }
+
+  /** The tag a ref reads when the series has no such field: its own name, the base of `x::tag`, none for other casts. */
+  tagKeyOf(name: string): string | undefined {
+    const parsed = parseCastName(name);
+    if (parsed === undefined) return name;
+    return parsed.cast === 'tag' ? parsed.base : undefined;
+  }
+
+  /** A series' columns by name, with the columns of this plan's casts added. */
+  withCasts(columns: Map<string, Column>): Map<string, Column> {
+    for (const c of this.casts) {
+      const source = columns.get(c.base);
+      if (source !== undefined) columns.set(c.name, castColumn(source, c.type));
+    }
+    return columns;
   }
 
   /** The type of a node's values in this measurement; checks functions and arithmetic on the way. */
@@ -148,6 +190,17 @@ export class MeasurementPlan {
     const last = this.range.max < MAX_TIMESTAMP ? grid.bucketOfTime(this.range.max) : dataLast;
     return { first, last };
   }
+}
+
+/**
+ * The grid offset of a GROUP BY time under tz(): buckets start at `k * interval + offset` local
+ * time, i.e. the zone's UTC offset earlier (see timezone.ts for DST).
+ */
+function zonedOffset(query: LogicalQuery, t: NonNullable<LogicalQuery['groupBy']['time']>): bigint {
+  if (query.timezone === undefined) return t.offset;
+  const at = query.range.min > MIN_TIMESTAMP ? query.range.min : query.range.max < MAX_TIMESTAMP ? query.range.max : 0n;
+  const offset = t.offset - zoneOffsetNanos(query.timezone, at);
+  return ((offset % t.interval) + t.interval) % t.interval;
 }
 
 function describe(node: Node, type: FieldType): string {

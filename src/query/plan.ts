@@ -12,7 +12,18 @@ import type { Matcher } from '../index/index.ts';
  * (InfluxQL `FROM /re/`). Like every regex in a LogicalQuery the pattern is fully anchored, so the
  * InfluxQL front end sends `/re/` as `.*(?:re).*`.
  */
-export type MeasurementSource = { readonly kind: 'name'; readonly name: string } | { readonly kind: 'regex'; readonly pattern: string };
+export type MeasurementSource =
+  | { readonly kind: 'name'; readonly name: string }
+  | { readonly kind: 'regex'; readonly pattern: string }
+  /** Several sources (InfluxQL `FROM a, /b/`): their measurements' union, each answered as its own series, as influxd does. */
+  | { readonly kind: 'list'; readonly sources: readonly MeasurementSource[] }
+  /**
+   * A subquery (InfluxQL `FROM (SELECT ...)`): the outer query reads the inner query's result series
+   * instead of storage. Each result series is an input series of its measurement name: its tags
+   * (the inner GROUP BY) are tags, its columns are fields. The executor narrows the inner query as
+   * influxd does (see subquery.ts): the outer range, GROUP BY tags, interval and order flow inward.
+   */
+  | { readonly kind: 'subquery'; readonly query: LogicalQuery };
 
 /** Comparison operators of a field condition. */
 export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
@@ -27,7 +38,24 @@ export type Condition =
   | { readonly kind: 'and' | 'or'; readonly left: Condition; readonly right: Condition }
   | { readonly kind: 'tag'; readonly matcher: Matcher }
   | { readonly kind: 'field'; readonly field: string; readonly op: CompareOp; readonly value: number | string | boolean }
-  | { readonly kind: 'fieldRegex'; readonly field: string; readonly negate: boolean; readonly pattern: string };
+  | { readonly kind: 'fieldRegex'; readonly field: string; readonly negate: boolean; readonly pattern: string }
+  /**
+   * A comparison of two operands evaluated per row (`a + b > 25`, `host = region`): a ref is the
+   * row's field value, else the series' tag value, else null; a comparison with null is false.
+   */
+  | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Operand; readonly right: Operand };
+
+/** An operand of a `compare` condition. */
+export type Operand =
+  | { readonly kind: 'ref'; readonly name: string; readonly cast?: 'field' | 'tag' }
+  | { readonly kind: 'literal'; readonly value: number | string | boolean | null }
+  | { readonly kind: 'binary'; readonly op: '+' | '-' | '*' | '/' | '%'; readonly left: Operand; readonly right: Operand };
+
+/**
+ * A `::type` suffix: a numeric type converts numeric fields (float to integer truncates), a field
+ * of another type reads as null; `field` and `tag` pick the field or the tag of that name.
+ */
+export type Cast = 'float' | 'integer' | 'unsigned' | 'string' | 'boolean' | 'field' | 'tag';
 
 /** The functions of InfluxQL that the executor implements (names as InfluxQL spells them). */
 export type FunctionName =
@@ -60,9 +88,9 @@ export type FunctionName =
 
 /** An expression in a projection. */
 export type Expr =
-  | { readonly kind: 'field'; readonly name: string }
-  /** Every field (`SELECT *`), or every field as the argument of a function (`mean(*)`). */
-  | { readonly kind: 'wildcard' }
+  | { readonly kind: 'field'; readonly name: string; readonly cast?: Cast }
+  /** Every field and tag (`SELECT *`; `*::field` fields only, `*::tag` tags only), or every field as the argument of a function (`mean(*)`). */
+  | { readonly kind: 'wildcard'; readonly cast?: 'field' | 'tag' }
   | { readonly kind: 'number'; readonly value: number }
   | { readonly kind: 'string'; readonly value: string }
   /** A duration argument such as the unit of `derivative(x, 1s)`, in nanoseconds. */
@@ -92,6 +120,8 @@ export interface TimeGrouping {
 
 export interface LogicalQuery {
   readonly database: string;
+  /** The database's default retention policy when unset. */
+  readonly retentionPolicy?: string;
   readonly from: MeasurementSource;
   readonly condition?: Condition;
   /** Inclusive; the InfluxQL front end turns `time > x` into `x + 1`. */
@@ -101,6 +131,8 @@ export interface LogicalQuery {
     readonly time?: TimeGrouping;
     /** Tag keys to group series by; `'*'` groups by every tag. */
     readonly tags: readonly string[] | '*';
+    /** RE2 patterns (fully anchored): also group by every tag key of a measurement that matches one (InfluxQL `GROUP BY /re/`). */
+    readonly tagPatterns?: readonly string[];
   };
   /** Defaults to `{ kind: 'null' }`, as InfluxQL does. */
   readonly fill?: Fill;
@@ -111,6 +143,12 @@ export interface LogicalQuery {
   readonly offset?: number;
   readonly slimit?: number;
   readonly soffset?: number;
+  /**
+   * IANA zone of InfluxQL `tz()`: GROUP BY time buckets start at the zone's local boundaries (its
+   * UTC offset at the range start is applied to the grid). Result times stay UTC Timestamps; the
+   * adapter prints them in the zone (`formatInZone`).
+   */
+  readonly timezone?: string;
 }
 
 /** A cell of a result row. int64/uint64 fields stay bigint so no precision is lost on the way out. */
@@ -130,6 +168,8 @@ export interface ResultSeries {
 /** The selection part alone: what the planner resolves and scans. PromQL's evaluator reads through this. */
 export interface SeriesSelection {
   readonly database: string;
+  /** The database's default retention policy when unset. */
+  readonly retentionPolicy?: string;
   readonly matchers: readonly Matcher[];
   /** Field names to read; every field of each series when omitted. */
   readonly fields?: readonly string[];

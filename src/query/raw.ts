@@ -40,7 +40,10 @@ export class RawGroup {
       switch (node.kind) {
         case 'ref': {
           const column = rows.column(node.name);
-          if (column === undefined) return plan.isField(node.name) ? null : (tagValue(seriesTags, node.name) ?? null);
+          if (column === undefined) {
+            const key = plan.isField(node.name) ? undefined : plan.tagKeyOf(node.name);
+            return key === undefined ? null : (tagValue(seriesTags, key) ?? null);
+          }
           const idx = rows.index(node.name);
           const i = idx === undefined ? r : idx[r]!;
           return i < 0 ? null : cellOf(column, i);
@@ -90,7 +93,13 @@ export class RawGroup {
     if (this.blocks.length === 0) return undefined;
     const blocks = this.blocks.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const desc = this.plan.desc;
-    let rows = blocks.length === 1 ? (desc ? blocks[0]!.rows.reverse() : blocks[0]!.rows) : mergeBlocks(blocks, desc);
+    let rows: Row[];
+    if (this.plan.input !== undefined) {
+      // Over a subquery influxd 1.6.7 lists the inner result series one after the other, not merged by time.
+      rows = (desc ? blocks.reverse() : blocks).flatMap((b) => (desc ? b.rows.reverse() : b.rows));
+    } else {
+      rows = blocks.length === 1 ? (desc ? blocks[0]!.rows.reverse() : blocks[0]!.rows) : mergeBlocks(blocks, desc);
+    }
     const offset = this.plan.query.offset ?? 0;
     const limit = this.plan.query.limit ?? 0;
     if (offset > 0 || limit > 0) rows = rows.slice(offset, limit > 0 ? offset + limit : undefined);

@@ -6,7 +6,7 @@
  *
  * This is also what the PromQL evaluator reads through (`selectSeries`).
  */
-import { DatabaseNotFoundError, type ScanReport, type ShardRouter } from '../cluster/index.ts';
+import { DatabaseNotFoundError, RetentionPolicyNotFoundError, type Namespace, type ScanReport, type ShardRouter } from '../cluster/index.ts';
 import { RustsError } from '../core/index.ts';
 import type { SelectRequest, SeriesData } from '../storage/index.ts';
 import { QueryLimitError, QueryTimeoutError } from './errors.ts';
@@ -54,14 +54,23 @@ export class ScanBudget {
   }
 }
 
-export function checkDatabase(router: ShardRouter, database: string): void {
-  if (!router.hasDatabase(database)) throw new DatabaseNotFoundError(database);
+/** Where a query or selection reads: its database and retention policy. */
+export function namespaceOf(q: { readonly database: string; readonly retentionPolicy?: string | undefined }): Namespace {
+  return { database: q.database, retentionPolicy: q.retentionPolicy };
+}
+
+/** Fails unless the database and the retention policy (its default one when unnamed) exist. */
+export function checkNamespace(router: ShardRouter, namespace: Namespace): void {
+  if (!router.hasDatabase(namespace.database)) throw new DatabaseNotFoundError(namespace.database);
+  const { policies, defaultPolicy } = router.retentionPolicies(namespace.database);
+  const policy = namespace.retentionPolicy === undefined || namespace.retentionPolicy === '' ? defaultPolicy : namespace.retentionPolicy;
+  if (!policies.some((p) => p.name === policy)) throw new RetentionPolicyNotFoundError(policy);
 }
 
 /** Streams the series of one router select under the query's budget. */
-export async function* scan(router: ShardRouter, database: string, request: SelectRequest, budget: ScanBudget, ctx: QueryContext, report?: ScanReport): AsyncGenerator<SeriesData> {
+export async function* scan(router: ShardRouter, namespace: Namespace, request: SelectRequest, budget: ScanBudget, ctx: QueryContext, report?: ScanReport): AsyncGenerator<SeriesData> {
   checkSignal(ctx);
-  for await (const series of router.select(database, request, report)) {
+  for await (const series of router.select(namespace, request, report)) {
     let points = 0;
     for (const f of series.fields) points += f.column.length;
     budget.charge(points);
@@ -75,7 +84,7 @@ export async function* scan(router: ShardRouter, database: string, request: Sele
  * time, each field's points sorted and within the range. Honours `ctx.signal` and `ctx.maxPoints`.
  */
 export async function* selectSeries(router: ShardRouter, selection: SeriesSelection, ctx: QueryContext, report?: ScanReport): AsyncGenerator<SeriesData> {
-  checkDatabase(router, selection.database);
+  checkNamespace(router, namespaceOf(selection));
   const request: SelectRequest = { matchers: selection.matchers, range: selection.range, ...(selection.fields !== undefined ? { fields: selection.fields } : {}) };
-  yield* scan(router, selection.database, request, new ScanBudget(ctx), ctx, report);
+  yield* scan(router, namespaceOf(selection), request, new ScanBudget(ctx), ctx, report);
 }

@@ -50,9 +50,20 @@ export interface ServerConfig {
   readonly auth: AuthConfig;
   /** `[limits]`: request rate, body sizes, query bounds. */
   readonly limits: LimitsConfig;
+  /** `[retention]`: how often expired partitions of retention policies are dropped. */
+  readonly retention: RetentionConfig;
   /** The config file that was read, as given on the command line, or null. */
   readonly configFile: string | null;
 }
+
+export interface RetentionConfig {
+  /** Whether expired data is dropped at all (InfluxDB's `[retention] enabled`). */
+  readonly enabled: boolean;
+  readonly checkIntervalMs: number;
+}
+
+/** InfluxDB's defaults: enforced, checked every 30 minutes. */
+export const DEFAULT_RETENTION_CONFIG: RetentionConfig = { enabled: true, checkIntervalMs: 30 * 60 * 1000 };
 
 /** Settings given on the command line; they win over the environment, the file and the defaults. */
 export interface ConfigOverrides {
@@ -95,6 +106,7 @@ export function loadConfig(
     autoCreateDatabases: file.ingest?.autoCreateDatabases ?? true,
     auth: file.auth ?? DEFAULT_AUTH_CONFIG,
     limits: { ...DEFAULT_LIMITS, ...file.limits },
+    retention: { ...DEFAULT_RETENTION_CONFIG, ...file.retention },
     configFile: overrides.configFile ?? null,
   };
 }
@@ -126,6 +138,7 @@ interface Layer {
   limits?: Partial<LimitsConfig>;
   shards?: number;
   ingest?: { parseWorkers?: number; autoCreateDatabases?: boolean };
+  retention?: Partial<RetentionConfig>;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -192,7 +205,7 @@ function tomlReason(err: TomlError): string {
   return `line ${err.line}, column ${err.column}: ${reason}\n${frame.join('\n')}`.trimEnd();
 }
 
-const TOP_LEVEL_KEYS = ['bind', 'data_dir', 'storage', 'ingest', 'auth', 'limits'];
+const TOP_LEVEL_KEYS = ['bind', 'data_dir', 'storage', 'ingest', 'auth', 'limits', 'retention'];
 
 function fileLayer(doc: Record<string, unknown>): Layer {
   const layer: Layer = {};
@@ -218,6 +231,9 @@ function fileLayer(doc: Record<string, unknown>): Layer {
         break;
       case 'limits':
         layer.limits = limitsLayer(value);
+        break;
+      case 'retention':
+        layer.retention = retentionLayer(value);
         break;
       default:
         throw new RangeError(`unknown key "${key}"; known top-level keys: ${TOP_LEVEL_KEYS.join(', ')}`);
@@ -290,9 +306,8 @@ function authLayer(table: unknown): AuthConfig {
   }
   uniqueNames('auth.users', users);
   uniqueNames('auth.tokens', tokens);
-  if (enabled && users.length === 0 && tokens.length === 0) {
-    throw new RangeError('auth.enabled: is true, but there is no [[auth.users]] or [[auth.tokens]] entry, so nobody could log in');
-  }
+  // Auth on with nobody configured is InfluxDB's bootstrap state: the first admin is created with
+  // `CREATE USER ... WITH ALL PRIVILEGES` (or comes from the users file in the data directory).
   return { enabled, users, tokens };
 }
 
@@ -417,6 +432,17 @@ function ingestLayer(table: unknown): { parseWorkers?: number; autoCreateDatabas
     else throw new RangeError(`unknown key "ingest.${key}"; known keys in [ingest]: parse_workers, auto_create_databases`);
   }
   return ingest;
+}
+
+function retentionLayer(table: unknown): Partial<RetentionConfig> {
+  if (!isTable(table)) throw new TypeError(`retention: expected a table ([retention]), got ${describe(table)}`);
+  const retention: { enabled?: boolean; checkIntervalMs?: number } = {};
+  for (const [key, value] of Object.entries(table)) {
+    if (key === 'enabled') retention.enabled = keyed('retention.enabled', () => booleanValue(value));
+    else if (key === 'check_interval') retention.checkIntervalMs = keyed('retention.check_interval', () => durationValue(value));
+    else throw new RangeError(`unknown key "retention.${key}"; known keys in [retention]: enabled, check_interval`);
+  }
+  return retention;
 }
 
 /** `parse()` of the value of `key`: its RangeError or TypeError names the key (orFail then adds the file). */

@@ -6,6 +6,8 @@ export {
   DEFAULT_BIND,
   DEFAULT_DATA_DIR,
   DEFAULT_WAL_SYNC_INTERVAL_MS,
+  DEFAULT_RETENTION_CONFIG,
+  type RetentionConfig,
   type BindAddress,
   type ConfigOverrides,
   type ServerConfig,

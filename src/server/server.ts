@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import { access, constants, mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { createApp, ServerState } from '../api/index.ts';
+import { join } from 'node:path';
+import { createApp, ServerState, UserStore, USERS_FILE } from '../api/index.ts';
 import { LocalRouter } from '../cluster/index.ts';
+import { RetentionEnforcer } from '../retention/index.ts';
 import { ParsePool } from '../protocol/lineprotocol/index.ts';
 import { RustsError, type Logger } from '../core/index.ts';
 import { formatBind, type ServerConfig } from './config.ts';
@@ -39,10 +41,11 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig, deps: { logger: Logger; onListening?: (url: string) => void }): Promise<RunningServer> {
   const { logger } = deps;
   await prepareDataDir(config.dataDir);
+  const users = await openUsers(config);
 
   const state = new ServerState();
   const parsePool = new ParsePool(config.parseWorkers, logger);
-  const app = createApp({ state, logger, auth: config.auth, limits: config.limits, parsePool, autoCreateDatabases: config.autoCreateDatabases });
+  const app = createApp({ state, logger, auth: config.auth, users, limits: config.limits, parsePool, autoCreateDatabases: config.autoCreateDatabases });
   const server = createServer(app.callback());
   try {
     await listen(server, config);
@@ -65,16 +68,30 @@ export async function startServer(config: ServerConfig, deps: { logger: Logger; 
     throw new StartupError(`Cannot open storage in "${config.dataDir}": ${errorMessage(err)}`, { cause: err });
   }
   state.ready(router);
+  const retention = new RetentionEnforcer({ router, logger, checkIntervalMs: config.retention.checkIntervalMs });
+  if (config.retention.enabled) retention.start();
 
   let closing: Promise<void> | undefined;
   return {
     url,
     port,
     close() {
-      closing ??= stopHttp(server).then(() => Promise.all([router.close(), parsePool.close()])).then(() => undefined);
+      closing ??= stopHttp(server)
+        .then(() => retention.stop())
+        .then(() => Promise.all([router.close(), parsePool.close()]))
+        .then(() => undefined);
       return closing;
     },
   };
+}
+
+// The users file is small: it is read before listening, so that the first request already sees it.
+async function openUsers(config: ServerConfig): Promise<UserStore> {
+  try {
+    return await UserStore.open(config.auth, config.dataDir);
+  } catch (err) {
+    throw new StartupError(`Cannot load the users in "${join(config.dataDir, USERS_FILE)}": ${errorMessage(err)}`, { cause: err });
+  }
 }
 
 async function prepareDataDir(dir: string): Promise<void> {

@@ -23,16 +23,22 @@ function points(hosts: number, perHost: number): Point[] {
 
 async function hostsIn(router: LocalRouter, db: string, report?: ScanReport): Promise<Map<string, number>> {
   const seen = new Map<string, number>();
-  for await (const s of router.select(db, { matchers: [{ name: MEASUREMENT_NAME, op: '=', value: 'cpu' }] }, report)) {
+  for await (const s of router.select({ database: db }, { matchers: [{ name: MEASUREMENT_NAME, op: '=', value: 'cpu' }] }, report)) {
     seen.set(s.tags[0]!.value, s.fields[0]!.column.length);
   }
   return seen;
 }
 
 describe('LocalRouter', () => {
-  it('creates databases idempotently and lists them sorted', async () => {
-    const router = await open(new MemFs());
+  it('creates databases idempotently and lists them in creation order', async () => {
+    const fs = new MemFs();
+    let router = await open(fs);
     await Promise.all([router.createDatabase('b'), router.createDatabase('a'), router.createDatabase('b')]);
+    assert.deepEqual(router.databases(), ['b', 'a']);
+    await router.dropDatabase('b');
+    await router.createDatabase('b');
+    await router.close();
+    router = await open(fs);
     assert.deepEqual(router.databases(), ['a', 'b']);
     assert.equal(router.hasDatabase('c'), false);
     await router.close();
@@ -56,13 +62,13 @@ describe('LocalRouter', () => {
     for (const name of names) await router.createDatabase(name);
     await router.close();
     router = await open(fs);
-    assert.deepEqual(router.databases(), [...names].sort());
+    assert.deepEqual(router.databases(), names);
     await router.close();
   });
 
   it('writes to an unknown database fail with DatabaseNotFoundError', async () => {
     const router = await open(new MemFs());
-    await assert.rejects(router.write('nope', batchOf(points(1, 1))), DatabaseNotFoundError);
+    await assert.rejects(router.write({ database: 'nope' }, batchOf(points(1, 1))), DatabaseNotFoundError);
     assert.throws(() => router.measurements('nope'), /database not found: "nope"/);
     await router.close();
   });
@@ -72,7 +78,7 @@ describe('LocalRouter', () => {
       const fs = new MemFs();
       let router = await open(fs, shards);
       await router.createDatabase('db');
-      const result = await router.write('db', batchOf(points(20, 5)));
+      const result = await router.write({ database: 'db' }, batchOf(points(20, 5)));
       assert.equal(result.written, 100);
       assert.deepEqual(result.errors, []);
       await router.close();
@@ -87,7 +93,7 @@ describe('LocalRouter', () => {
       assert.deepEqual(router.measurements('db'), ['cpu']);
       assert.deepEqual(router.tagKeys('db', []), ['host']);
       assert.equal(router.tagValues('db', 'host', [{ name: 'host', op: '=~', value: 'h1.*' }]).length, 11);
-      assert.deepEqual([...router.fieldsOf('db', 'cpu')], [['usage', FieldType.Float]]);
+      assert.deepEqual([...router.fieldsOf({ database: 'db' }, 'cpu')], [['usage', FieldType.Float]]);
       assert.equal(await router.deleteSeries('db', [{ name: 'host', op: '=', value: 'h3' }]), 1);
       assert.equal((await hostsIn(router, 'db')).size, 19);
       await router.close();
@@ -104,7 +110,7 @@ describe('LocalRouter', () => {
     const fs = new MemFs();
     let router = await open(fs);
     await router.createDatabase('db');
-    await router.write('db', batchOf(points(2, 2)));
+    await router.write({ database: 'db' }, batchOf(points(2, 2)));
     assert.equal(await router.dropDatabase('db'), true);
     assert.equal(await router.dropDatabase('db'), false);
     await router.close();
@@ -119,7 +125,7 @@ describe('LocalRouter', () => {
     const fs = new MemFs();
     let router = await open(fs);
     await router.createDatabase('db');
-    await router.write('db', batchOf(points(2, 2)));
+    await router.write({ database: 'db' }, batchOf(points(2, 2)));
     await router.close();
     // What a crash right after the metadata went leaves behind: the shard directories.
     await fs.unlink('/data/databases/db/database.json');
@@ -134,11 +140,11 @@ describe('LocalRouter', () => {
     const router = await open(new MemFs());
     await router.createDatabase('db');
     const day = 86_400_000_000_000n;
-    await router.write('db', batchOf([0n, day, 2n * day].map((d) => ({ ...points(1, 1)[0]!, timestamp: T0 + d }))));
+    await router.write({ database: 'db' }, batchOf([0n, day, 2n * day].map((d) => ({ ...points(1, 1)[0]!, timestamp: T0 + d }))));
     const before = await router.stats();
     assert.equal(before.databases[0]!.shards[0]!.memtablePoints, 3);
     const report = emptyScanReport();
-    for await (const s of router.select('db', { matchers: [], range: { min: T0 + day, max: T0 + day } }, report)) assert.equal(s.fields[0]!.column.length, 1);
+    for await (const s of router.select({ database: 'db' }, { matchers: [], range: { min: T0 + day, max: T0 + day } }, report)) assert.equal(s.fields[0]!.column.length, 1);
     assert.equal(report.pointsRead, 1);
     await router.close();
   });

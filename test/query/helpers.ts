@@ -38,7 +38,7 @@ export async function openRouter(lines = DATA, precision: 's' | 'ns' = 's', shar
   const batch = new WriteBatch();
   const parsed = parseLineProtocol(Buffer.from(lines), { precision, defaultTime: 0n }, batch);
   assert.deepEqual(parsed.errors, []);
-  const written = await router.write('db', batch);
+  const written = await router.write({ database: 'db' }, batch);
   assert.deepEqual(written.errors, []);
   return router;
 }

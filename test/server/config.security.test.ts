@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig } from '../../src/server/index.ts';
+import { ConfigError, DEFAULT_RETENTION_CONFIG, loadConfig } from '../../src/server/index.ts';
 import { DEFAULT_AUTH_CONFIG, hashPassword, hashToken } from '../../src/api/auth/index.ts';
 import { DEFAULT_LIMITS } from '../../src/api/limits/index.ts';
 
@@ -78,6 +78,13 @@ permissions = { "*" = "read" }
     const config = loadConfig({ configFile: resolve('examples/rusts.toml') }, {}, dir);
     assert.deepEqual(config.auth, DEFAULT_AUTH_CONFIG);
     assert.deepEqual(config.limits, DEFAULT_LIMITS);
+    assert.deepEqual(config.retention, DEFAULT_RETENTION_CONFIG);
+  });
+
+  it('reads [retention] and names a bad key', () => {
+    assert.deepEqual(load('[retention]\nenabled = false\ncheck_interval = "5m"\n').config().retention, { enabled: false, checkIntervalMs: 300_000 });
+    assert.throws(() => load('[retention]\ncheck_every = "5m"\n').config(), /unknown key "retention.check_every"/);
+    assert.throws(() => load('[retention]\ncheck_interval = "soon"\n').config(), /retention.check_interval/);
   });
 
   it('reads every [limits] key and keeps the defaults of the others', () => {
@@ -144,8 +151,8 @@ describe('loadConfig() errors in [auth] and [limits]', () => {
     f(`[auth]\n[[auth.tokens]]\nname = "t"\ntoken_hash = "${tokenHash}"\n[[auth.tokens]]\nname = "t"\ntoken_hash = "${tokenHash}"\n`, 'auth.tokens:', '"t" is used twice');
   });
 
-  it('rejects auth turned on with nobody to let in', () => {
-    f('[auth]\nenabled = true\n', 'auth.enabled:', 'no [[auth.users]] or [[auth.tokens]]');
+  it('accepts auth turned on with nobody configured: the first admin is created by CREATE USER (InfluxDB\'s bootstrap)', () => {
+    assert.deepEqual(load('[auth]\nenabled = true\n').config().auth, { enabled: true, users: [], tokens: [] });
   });
 
   it('names a bad [limits] value', () => {

@@ -16,7 +16,7 @@ import { batchOf, floatValue, silentLogger } from './src/core/index.ts';
 const router = await LocalRouter.open({ dataDir: process.argv[1], shards: 1 }, { logger: silentLogger });
 await router.createDatabase('db');
 const point = { measurement: 'cpu', tags: [{ key: 'host', value: 'a' }], fields: [{ key: 'v', value: floatValue(1.5) }], timestamp: 1700000000000000000n };
-const result = await router.write('db', batchOf([point]));
+const result = await router.write({ database: 'db' }, batchOf([point]));
 if (result.written !== 1) throw new Error('write failed: ' + JSON.stringify(result));
 process.exit(0);
 `;
@@ -90,7 +90,7 @@ describe('rusts serve', () => {
       timeout: 30_000,
     });
     assert.equal(crash.status, 0, crash.stderr);
-    const partitions = join(dataDir, 'databases', 'db', '0', 'partitions');
+    const partitions = join(dataDir, 'databases', 'db', 'rp', 'autogen', '0', 'partitions');
     assert.deepEqual(filesUnder(partitions), [], 'nothing flushed before the server starts');
 
     const port = await freePort();

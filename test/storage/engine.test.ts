@@ -107,17 +107,19 @@ describe('StorageEngine', () => {
     await engine.close();
   });
 
-  it('rejects a field type conflict by name and keeps the rest of the batch', async () => {
+  it('rejects a field type conflict by name, drops the whole point as InfluxDB does, and keeps the rest of the batch', async () => {
     const engine = await open(new MemFs());
     await engine.writePoints([point('a', T0, { v: floatValue(1) })]);
     const batch = new WriteBatch();
     batch.addPoint(point('b', T0, { v: integerValue(7n), w: floatValue(2) }));
+    batch.addPoint(point('b', T0 + 1n, { w: floatValue(3) }));
+    batch.addPoint(point('c', T0, { w: floatValue(4) }));
     const result = await engine.write(batch);
-    assert.equal(result.written, 1);
-    assert.equal(result.dropped, 1);
+    assert.equal(result.written, 2);
+    assert.equal(result.dropped, 1, 'one point: its two fields count once');
     assert.ok(result.errors[0] instanceof FieldTypeConflictError);
     assert.match(result.errors[0]!.message, /field "v" on measurement "cpu" is type integer, already exists as type float/);
-    assert.deepEqual(await dump(engine), { 'cpu,host=a': { v: [[T0, 1]] }, 'cpu,host=b': { w: [[T0, 2]] } });
+    assert.deepEqual(await dump(engine), { 'cpu,host=a': { v: [[T0, 1]] }, 'cpu,host=b': { w: [[T0 + 1n, 3]] }, 'cpu,host=c': { w: [[T0, 4]] } });
     assert.equal(engine.fieldType('cpu', 'v'), FieldType.Float);
     await engine.close();
   });

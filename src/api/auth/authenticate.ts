@@ -1,7 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
 import { RustsError } from '../../core/index.ts';
-import { parsePasswordHash, parseTokenHash, tokenDigest, unmatchableHash, verifyPassword, type PasswordHash } from './hashes.ts';
+import { parseTokenHash, tokenDigest, unmatchableHash, verifyPassword, type PasswordHash } from './hashes.ts';
+import { UserStore } from './users.ts';
 
 /** What a user or token may do in one database: `all` is `read` and `write`. */
 export type Permission = 'read' | 'write' | 'all';
@@ -84,6 +85,11 @@ export interface AuthenticateOptions {
   readonly stats?: AuthStats;
   /** Clock in milliseconds, for tests of the cache's expiry; default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * The users to authenticate, built from the same config: the config's own and those created by
+   * statements. Default: `UserStore.inMemory(config)`.
+   */
+  readonly users?: UserStore;
 }
 
 /** The request has no credentials RusTs can read, or they are wrong: HTTP 401. */
@@ -108,6 +114,11 @@ const REFUSED = 'authorization failed';
 const IMPLICIT_ADMIN: Principal = Object.freeze({ kind: 'anonymous', name: '', admin: true, permissions: new Map() });
 /** On an open path with auth on: no permission at all. */
 const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous', name: '', admin: false, permissions: new Map() });
+/**
+ * With auth on and no user or token at all (InfluxDB's bootstrap state): no permission, but it may
+ * create the first admin with `CREATE USER ... WITH ALL PRIVILEGES` (see `isBootstrap`).
+ */
+const BOOTSTRAP: Principal = Object.freeze({ kind: 'anonymous', name: '', admin: false, permissions: new Map() });
 
 // Telegraf and Prometheus send Basic credentials with every request, and one scrypt check costs
 // about 50 ms of CPU: without a cache, a thread of the libuv pool would do nothing but hash
@@ -118,11 +129,6 @@ const CACHE_TTL_MS = 60_000;
 const CACHE_MAX_ENTRIES = 1024;
 
 type Credentials = { readonly kind: 'password'; readonly name: string; readonly password: string } | { readonly kind: 'token'; readonly token: string };
-
-interface Account {
-  readonly principal: Principal;
-  readonly hash: PasswordHash;
-}
 
 interface TokenAccount {
   readonly principal: Principal;
@@ -135,7 +141,9 @@ interface TokenAccount {
  * Credentials are read from InfluxDB 1.x's `u` and `p` query parameters, or else the
  * `Authorization` header: `Basic base64(user:password)`, `Token TOKEN`, `Bearer TOKEN`, or
  * `Token user:password` (what InfluxDB 2 clients send to a 1.x server). With `config.enabled`
- * false the principal is an implicit admin and no credentials are read.
+ * false the principal is an implicit admin and no credentials are read. With auth on but no user
+ * or token at all, every request gets the bootstrap principal (see `isBootstrap`), whatever its
+ * credentials: there is nobody they could name.
  *
  * Mount it after the error middleware and before the routes; routes then call `authorize`.
  * @throws UnauthorizedError (401) when credentials are missing, unreadable or wrong; an unknown user and a wrong password get the same answer
@@ -148,10 +156,14 @@ export function authenticate(config: AuthConfig, options: AuthenticateOptions = 
     };
   }
   const isOpen = options.isOpen ?? openPaths(DEFAULT_OPEN_PATHS);
-  const check = credentialChecker(config, options.stats ?? { passwordChecks: 0, cacheHits: 0 }, options.now ?? Date.now);
+  const users = options.users ?? UserStore.inMemory(config);
+  const check = credentialChecker(config, users, options.stats ?? { passwordChecks: 0, cacheHits: 0 }, options.now ?? Date.now);
   return async (ctx, next) => {
     if (isOpen(ctx.path)) {
       ctx.state.principal = ANONYMOUS;
+    } else if (users.isEmpty()) {
+      // InfluxDB ignores credentials in this state too (its `influx` CLI sends them anyway).
+      ctx.state.principal = BOOTSTRAP;
     } else {
       const credentials = readCredentials(ctx.query, ctx.get('Authorization'));
       if (credentials === null) throw new UnauthorizedError(UNREADABLE);
@@ -166,11 +178,17 @@ export function authenticate(config: AuthConfig, options: AuthenticateOptions = 
  * @throws ForbiddenError (403) naming the principal, the database and the missing permission
  */
 export function authorize(ctx: { readonly state: unknown }, database: string, access: Access): void {
+  if (isAuthorized(ctx, database, access)) return;
   const principal = principalOf(ctx);
-  if (principal.admin || grants(principal.permissions.get(database), access) || grants(principal.permissions.get('*'), access)) return;
   // InfluxDB 1.x's wording for writes; reads are said the same way.
   const verb = access === 'write' ? 'write to' : 'read from';
   throw new ForbiddenError(`${describePrincipal(principal)} is not authorized to ${verb} database "${database}"`);
+}
+
+/** `authorize` as a test: whether the request may `access` the database. */
+export function isAuthorized(ctx: { readonly state: unknown }, database: string, access: Access): boolean {
+  const principal = principalOf(ctx);
+  return principal.admin || grants(principal.permissions.get(database), access) || grants(principal.permissions.get('*'), access);
 }
 
 /**
@@ -181,6 +199,14 @@ export function authorize(ctx: { readonly state: unknown }, database: string, ac
 export function requireAdmin(ctx: { readonly state: unknown }, action = 'use this endpoint'): void {
   const principal = principalOf(ctx);
   if (!principal.admin) throw new ForbiddenError(`${describePrincipal(principal)} is not authorized to ${action}: requires admin privilege`);
+}
+
+/**
+ * Whether `principal` is the one `authenticate` gives every request while auth is on and no user
+ * or token exists: then the only statement allowed is `CREATE USER ... WITH ALL PRIVILEGES`.
+ */
+export function isBootstrap(principal: Principal): boolean {
+  return principal === BOOTSTRAP;
 }
 
 /** The principal `authenticate` set on this request. */
@@ -227,22 +253,21 @@ function userAndPassword(text: string): Credentials | null {
   return { kind: 'password', name: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 
-function credentialChecker(config: AuthConfig, stats: AuthStats, now: () => number): (credentials: Credentials) => Promise<Principal> {
-  const accounts = new Map<string, Account>();
-  for (const user of config.users) {
-    accounts.set(user.name, { principal: principal('user', user), hash: parsePasswordHash(user.passwordHash) });
-  }
+function credentialChecker(config: AuthConfig, users: UserStore, stats: AuthStats, now: () => number): (credentials: Credentials) => Promise<Principal> {
   const tokens: TokenAccount[] = config.tokens.map((token) => ({ principal: principal('token', token), digest: parseTokenHash(token.tokenHash) }));
   const unknownUser = unmatchableHash();
   const cacheSecret = randomBytes(32);
-  const cache = new Map<string, number>(); // HMAC of user and password -> expiry time
+  // HMAC of user and password -> when the entry expires, and the hash it was checked against.
+  const cache = new Map<string, { readonly expires: number; readonly hash: PasswordHash }>();
 
   const checkPassword = async (name: string, password: string): Promise<Principal> => {
-    const account = accounts.get(name);
+    const account = users.account(name);
     const key = createHmac('sha256', cacheSecret).update(name).update('\0').update(password).digest('base64');
-    const expires = cache.get(key);
-    if (account !== undefined && expires !== undefined) {
-      if (expires > now()) {
+    const cached = cache.get(key);
+    if (cached !== undefined) {
+      // SET PASSWORD gives the account a new hash object and DROP USER removes it: either way the
+      // entry no longer vouches for these credentials.
+      if (account !== undefined && cached.hash === account.hash && cached.expires > now()) {
         stats.cacheHits++;
         return account.principal;
       }
@@ -251,9 +276,13 @@ function credentialChecker(config: AuthConfig, stats: AuthStats, now: () => numb
     stats.passwordChecks++;
     const ok = await verifyPassword(password, account?.hash ?? unknownUser);
     if (account === undefined || !ok) throw new UnauthorizedError(REFUSED);
+    // The check took a while: the user may have been dropped, or its password changed, meanwhile.
+    const current = users.account(name);
+    if (current === undefined || current.hash !== account.hash) throw new UnauthorizedError(REFUSED);
     if (cache.size >= CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-    cache.set(key, now() + CACHE_TTL_MS);
-    return account.principal;
+    cache.set(key, { expires: now() + CACHE_TTL_MS, hash: account.hash });
+    // The current principal: a GRANT during the check counts.
+    return current.principal;
   };
 
   const checkToken = (token: string): Principal => {
@@ -270,6 +299,6 @@ function credentialChecker(config: AuthConfig, stats: AuthStats, now: () => numb
   return async (credentials) => (credentials.kind === 'token' ? checkToken(credentials.token) : checkPassword(credentials.name, credentials.password));
 }
 
-function principal(kind: 'user' | 'token', entry: AuthUser | AuthToken): Principal {
+function principal(kind: 'token', entry: AuthToken): Principal {
   return Object.freeze({ kind, name: entry.name, admin: entry.admin, permissions: entry.permissions });
 }

@@ -1,9 +1,12 @@
-// Authentication (who sent a request) and authorization (what they may do), for every adapter.
+// Authentication (who sent a request) and authorization (what they may do), for every adapter,
+// and the users InfluxQL statements manage.
 export {
   authenticate,
   authorize,
+  isAuthorized,
   requireAdmin,
   principalOf,
+  isBootstrap,
   openPaths,
   DEFAULT_OPEN_PATHS,
   DEFAULT_AUTH_CONFIG,
@@ -22,3 +25,5 @@ export {
   type Principal,
 } from './authenticate.ts';
 export { hashPassword, hashToken, newToken, parsePasswordHash, parseTokenHash } from './hashes.ts';
+export { UserStore, UserError, USERS_FILE, type Privilege, type UserAccount } from './users.ts';
+export { authorizeBootstrap, executeUserStatement, type UserStatement, type UserStatementCaller } from './statements.ts';

@@ -2,5 +2,5 @@
  * The InfluxDB 1.x dialect: answers to `/query` in InfluxDB's JSON and CSV shapes. The routes live
  * in `src/api`; `/write` is shared with the native API (src/api/native.ts).
  */
-export { encodeCsv, encodeResults, timeFormatter, toInfluxSeries, type InfluxSeries, type StatementResult } from './results.ts';
+export { DEFAULT_CHUNK_SIZE, encodeChunkedResults, encodeCsv, encodeResults, timeFormatter, toInfluxSeries, type InfluxSeries, type StatementResult } from './results.ts';
 export { executeStatement, type StatementContext } from './statements.ts';

@@ -1,5 +1,5 @@
 import { DURATION_UNIT_NANOS, formatRfc3339Nano, type Timestamp } from '../../core/index.ts';
-import type { ResultSeries, ResultValue } from '../../query/index.ts';
+import { formatInZone, type ResultSeries, type ResultValue } from '../../query/index.ts';
 import { jsonValue, timeIn } from '../json.ts';
 
 /** A series in InfluxDB's answer: SHOW statements have no time column, and no name for some. */
@@ -8,12 +8,18 @@ export interface InfluxSeries {
   readonly tags?: Readonly<Record<string, string>>;
   readonly columns: readonly string[];
   readonly values: ReadonlyArray<readonly ResultValue[]>;
+  /** Set on each chunk of a chunked answer but the series' last one. */
+  readonly partial?: boolean;
 }
 
 /** The answer to one statement of a `/query` request. */
 export interface StatementResult {
   readonly statementId: number;
   readonly series?: readonly InfluxSeries[];
+  /** Notes beside the result, such as influxd's deprecation warning for a change sent by GET. */
+  readonly messages?: ReadonlyArray<{ readonly level: 'warning' | 'info'; readonly text: string }>;
+  /** Set on each chunk of a chunked answer but the statement's last one. */
+  readonly partial?: boolean;
   readonly error?: string;
 }
 
@@ -24,8 +30,8 @@ const EPOCH_UNITS: Readonly<Record<string, bigint>> = { ...DURATION_UNIT_NANOS, 
  * How result times are written: RFC3339 with nanoseconds (InfluxDB's default, when `epoch` is
  * absent or empty), or integers in the `epoch` unit; an unknown unit means nanoseconds, as in influxd.
  */
-export function timeFormatter(epoch: string | undefined): (ts: Timestamp) => ResultValue {
-  if (epoch === undefined || epoch === '') return formatRfc3339Nano;
+export function timeFormatter(epoch: string | undefined, zone?: string): (ts: Timestamp) => ResultValue {
+  if (epoch === undefined || epoch === '') return zone === undefined ? formatRfc3339Nano : (ts) => formatInZone(ts, zone);
   const unit = EPOCH_UNITS[epoch] ?? 1n;
   return (ts) => timeIn(ts, unit);
 }
@@ -52,9 +58,38 @@ export function encodeResults(results: readonly StatementResult[], pretty = fals
   return pretty ? indent(text) : text;
 }
 
+/** InfluxDB's rows per chunk when `chunked=true` names no valid `chunk_size`. */
+export const DEFAULT_CHUNK_SIZE = 10_000;
+
+/**
+ * The `chunked=true` answer: one `{"results":[...]}` document per line, each holding one chunk of
+ * at most `chunkSize` rows of one series, with influxd's `partial` flags on the series and the
+ * statement that continue in the next document.
+ */
+export function encodeChunkedResults(results: readonly StatementResult[], chunkSize: number, pretty = false): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    const chunks: StatementResult[] = [];
+    for (const s of r.series ?? []) {
+      for (let from = 0; from < s.values.length || from === 0; from += chunkSize) {
+        const last = from + chunkSize >= s.values.length;
+        chunks.push({ statementId: r.statementId, series: [{ ...s, values: s.values.slice(from, from + chunkSize), ...(last ? {} : { partial: true }) }] });
+      }
+    }
+    if (chunks.length === 0) chunks.push({ statementId: r.statementId });
+    const { series: _, ...rest } = r;
+    // The statement's messages and error go with its last chunk.
+    chunks[chunks.length - 1] = { ...rest, ...chunks[chunks.length - 1]! };
+    for (let i = 0; i < chunks.length; i++) lines.push(encodeResults([i < chunks.length - 1 ? { ...chunks[i]!, partial: true } : chunks[i]!], pretty));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 function encodeResult(r: StatementResult): string {
   let out = `{"statement_id":${r.statementId}`;
   if (r.series !== undefined && r.series.length > 0) out += `,"series":[${r.series.map(encodeSeries).join(',')}]`;
+  if (r.messages !== undefined && r.messages.length > 0) out += `,"messages":${JSON.stringify(r.messages)}`;
+  if (r.partial === true) out += ',"partial":true';
   if (r.error !== undefined) out += `,"error":${JSON.stringify(r.error)}`;
   return `${out}}`;
 }
@@ -65,6 +100,7 @@ function encodeSeries(s: InfluxSeries): string {
   if (s.tags !== undefined) out += `"tags":${JSON.stringify(s.tags)},`;
   out += `"columns":${JSON.stringify(s.columns)}`;
   if (s.values.length > 0) out += `,"values":[${s.values.map((row) => `[${row.map(jsonValue).join(',')}]`).join(',')}]`;
+  if (s.partial === true) out += ',"partial":true';
   return `${out}}`;
 }
 

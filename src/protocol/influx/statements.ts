@@ -1,33 +1,56 @@
-import { fieldTypeName, RustsError, type Timestamp } from '../../core/index.ts';
-import type { ShardRouter } from '../../cluster/index.ts';
+import { fieldTypeName, formatGoDuration, RustsError, type Timestamp } from '../../core/index.ts';
+import { DEFAULT_RETENTION_POLICY, type Namespace, type RetentionPolicySpec, type ShardRouter } from '../../cluster/index.ts';
 import { MEASUREMENT_NAME, matchesValue, type Matcher } from '../../index/index.ts';
-import { executeQuery, type LogicalQuery, type QueryContext, type ResultValue } from '../../query/index.ts';
-import type { Expr, KeyFilter, Limits, SelectStatement, Source, Statement } from '../../query/influxql/index.ts';
-import { toInfluxSeries, type InfluxSeries, type StatementResult } from './results.ts';
+import { checkNamespace, executeQuery, type LogicalQuery, type QueryContext, type ResultSeries } from '../../query/index.ts';
+import { changesState, deletionScope, readOnlyWarning, tagMatchers, unanchored } from '../../query/influxql/index.ts';
+import type { KeyFilter, Limits, RetentionSettings, SelectStatement, Source, Statement } from '../../query/influxql/index.ts';
+import { intoBatch } from './into.ts';
+import { timeFormatter, toInfluxSeries, type InfluxSeries, type StatementResult } from './results.ts';
 
 /** What running one statement needs from the request that carries it. */
 export interface StatementContext {
   readonly router: ShardRouter;
   /** The `db` parameter: the database of statements that name none. */
   readonly database: string | undefined;
+  /** The `rp` parameter: the retention policy of statements that name none (the database's default when unset). */
+  readonly retentionPolicy: string | undefined;
+  /** A GET request: statements that change state still run, with influxd's deprecation warning. */
+  readonly readOnly: boolean;
   readonly now: Timestamp;
   readonly query: QueryContext;
-  readonly time: (ts: Timestamp) => ResultValue;
+  /** The `epoch` parameter: how result times are written (RFC3339 when unset). */
+  readonly epoch: string | undefined;
   /** Turns a SELECT into the executor's plan (the InfluxQL compiler). */
   readonly compile: (stmt: SelectStatement, database: string) => LogicalQuery;
   /** Throw when the caller may not read (or write) `database`, or is no admin; the request then fails as a whole, as in InfluxDB. */
   readonly authorize: (database: string, access: 'read' | 'write') => void;
   readonly requireAdmin: (action: string) => void;
-  readonly canRead: (database: string) => boolean;
-  /** The configured users, for SHOW USERS. */
-  readonly users: ReadonlyArray<{ readonly name: string; readonly admin: boolean }>;
+  /** Whether the caller may read or write the database: SHOW DATABASES lists those, as influxd does. */
+  readonly canAccess: (database: string) => boolean;
+  /**
+   * The user and privilege statements, which the auth layer (owner of the users) runs and
+   * authorizes itself. A string is the statement's error ("user not found"), as InfluxDB reports it.
+   */
+  readonly users: {
+    readonly execute: (
+      stmt: Extract<Statement, { kind: 'showUsers' | 'showGrants' | 'createUser' | 'dropUser' | 'setPassword' | 'grant' | 'revoke' }>,
+    ) => Promise<InfluxSeries[] | string>;
+  };
 }
 
 /** A failure InfluxDB reports in the statement's result rather than as the request's error. */
 class StatementError extends Error {}
 
 // Failures of one statement that InfluxDB reports in its result (the request itself succeeds).
-const STATEMENT_ERROR_CODES: ReadonlySet<string> = new Set(['bad_query', 'bad_matcher', 'query_limit_exceeded', 'query_timeout']);
+const STATEMENT_ERROR_CODES: ReadonlySet<string> = new Set([
+  'bad_query',
+  'bad_matcher',
+  'query_limit_exceeded',
+  'query_timeout',
+  'retention_policy_not_found',
+  'invalid_retention_policy',
+  'retention_policy_conflict',
+]);
 
 /**
  * Runs one parsed statement. Its own failures (no database, unknown database, something not
@@ -35,9 +58,10 @@ const STATEMENT_ERROR_CODES: ReadonlySet<string> = new Set(['bad_query', 'bad_ma
  * still run.
  */
 export async function executeStatement(stmt: Statement, statementId: number, ctx: StatementContext): Promise<StatementResult> {
+  const messages = ctx.readOnly && changesState(stmt) ? [{ level: 'warning' as const, text: readOnlyWarning(stmt) }] : [];
   try {
     const series = await run(stmt, ctx);
-    return series.length === 0 ? { statementId } : { statementId, series };
+    return { statementId, ...(series.length === 0 ? {} : { series }), ...(messages.length === 0 ? {} : { messages }) };
   } catch (err) {
     if (err instanceof StatementError || (err instanceof RustsError && STATEMENT_ERROR_CODES.has(err.code))) return { statementId, error: err.message };
     throw err;
@@ -49,12 +73,15 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
     case 'select': {
       const database = databaseOf(ctx, stmt.sources);
       ctx.authorize(database, 'read');
+      if (stmt.into !== undefined) return selectInto(stmt, stmt.into, database, ctx);
+      const query = ctx.compile(stmt, database);
+      const time = timeFormatter(ctx.epoch, query.timezone);
       const out: InfluxSeries[] = [];
-      for await (const s of executeQuery(ctx.router, ctx.compile(stmt, database), ctx.query)) out.push(toInfluxSeries(s, ctx.time));
+      for await (const s of executeQuery(ctx.router, query, ctx.query)) out.push(toInfluxSeries(s, time));
       return out;
     }
     case 'showDatabases': {
-      const names = ctx.router.databases().filter((db) => ctx.canRead(db));
+      const names = ctx.router.databases().filter((db) => ctx.canAccess(db));
       return names.length === 0 ? [] : [{ name: 'databases', columns: ['name'], values: names.map((n) => [n]) }];
     }
     case 'showMeasurements': {
@@ -95,8 +122,9 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
     case 'showFieldKeys': {
       const database = databaseOf(ctx, stmt.sources, stmt.database);
       ctx.authorize(database, 'read');
+      const namespace = namespaceOf(ctx, database, stmt.sources);
       return measurementsOf(ctx, database, stmt.sources).flatMap((m) => {
-        const fields = [...ctx.router.fieldsOf(database, m)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        const fields = [...ctx.router.fieldsOf(namespace, m)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
         const rows = page(fields.map(([name, type]) => [name, fieldTypeName(type)]), stmt);
         return rows.length === 0 ? [] : [{ name: m, columns: ['fieldKey', 'fieldType'], values: rows }];
       });
@@ -113,19 +141,77 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
     case 'showCardinality':
       return cardinality(stmt, ctx);
     case 'showUsers':
-      ctx.requireAdmin('list users');
-      return [{ columns: ['user', 'admin'], values: ctx.users.map((u) => [u.name, u.admin]) }];
+    case 'showGrants':
+    case 'createUser':
+    case 'dropUser':
+    case 'setPassword':
+    case 'grant':
+    case 'revoke': {
+      const outcome = await ctx.users.execute(stmt);
+      if (typeof outcome === 'string') throw new StatementError(outcome);
+      return outcome;
+    }
     case 'showRetentionPolicies': {
       const database = databaseOf(ctx, [], stmt.database);
       ctx.authorize(database, 'read');
-      // Every database has InfluxDB's default policy, and only it, until retention policies land.
-      return [{ columns: ['name', 'duration', 'shardGroupDuration', 'replicaN', 'default'], values: [['autogen', '0s', '168h0m0s', 1, true]] }];
+      const { policies, defaultPolicy } = ctx.router.retentionPolicies(database);
+      const values = policies.map((p) => [p.name, formatGoDuration(p.duration), formatGoDuration(p.shardDuration), p.replication, p.name === defaultPolicy]);
+      return [{ columns: ['name', 'duration', 'shardGroupDuration', 'replicaN', 'default'], values }];
     }
+    case 'showContinuousQueries':
+      // Continuous queries are not kept yet: each database answers with an empty list, influxd's shape for none.
+      return ctx.router
+        .databases()
+        .filter((db) => ctx.canAccess(db))
+        .map((db) => ({ name: db, columns: ['name', 'query'], values: [] }));
     case 'createDatabase':
       ctx.requireAdmin(`create database "${stmt.name}"`);
-      if (stmt.retention !== undefined) throw new StatementError('not supported yet: CREATE DATABASE ... WITH (retention policies)');
-      await ctx.router.createDatabase(stmt.name);
+      await ctx.router.createDatabase(stmt.name, stmt.retention === undefined ? undefined : policySpec(stmt.retention, stmt.retention.name));
       return [];
+    case 'createRetentionPolicy':
+      ctx.requireAdmin(`create retention policy "${stmt.name}"`);
+      await ctx.router.createRetentionPolicy(databaseOf(ctx, [], stmt.database), policySpec(stmt.settings, stmt.name), stmt.settings.isDefault === true);
+      return [];
+    case 'alterRetentionPolicy': {
+      ctx.requireAdmin(`alter retention policy "${stmt.name}"`);
+      const { duration, shardDuration, replication, isDefault } = stmt.settings;
+      await ctx.router.alterRetentionPolicy(databaseOf(ctx, [], stmt.database), stmt.name, {
+        ...(duration === undefined ? {} : { duration }),
+        ...(shardDuration === undefined ? {} : { shardDuration }),
+        ...(replication === undefined ? {} : { replication }),
+        makeDefault: isDefault === true,
+      });
+      return [];
+    }
+    case 'dropRetentionPolicy': {
+      const database = databaseOf(ctx, [], stmt.database);
+      ctx.authorize(database, 'write');
+      // Dropping a policy that does not exist is no error in InfluxDB either.
+      await ctx.router.dropRetentionPolicy(database, stmt.name);
+      return [];
+    }
+    case 'dropMeasurement': {
+      const database = deletionDatabase(ctx);
+      ctx.requireAdmin(`drop measurement "${stmt.name}"`);
+      await ctx.router.deleteSeries(database, [measurementIs(stmt.name)]);
+      return [];
+    }
+    case 'dropSeries':
+    case 'delete': {
+      const database = deletionDatabase(ctx, stmt.sources);
+      ctx.authorize(database, 'write');
+      const measurements = stmt.sources.length === 0 ? undefined : measurementsOf(ctx, database, stmt.sources);
+      const policies = ctx.router.retentionPolicies(database).policies.map((p): Namespace => ({ database, retentionPolicy: p.name }));
+      const isField = (name: string) => (measurements ?? ctx.router.measurements(database)).some((m) => policies.some((ns) => ctx.router.fieldsOf(ns, m).has(name)));
+      const scope = deletionScope(stmt.condition, ctx.now, stmt.kind === 'delete', isField);
+      for (const m of measurements ?? [undefined]) {
+        for (const conjunction of scope.disjuncts) {
+          const matchers = m === undefined ? conjunction : [measurementIs(m), ...conjunction];
+          await ctx.router.deleteSeries(database, matchers, scope.range);
+        }
+      }
+      return [];
+    }
     case 'dropDatabase':
       ctx.requireAdmin(`drop database "${stmt.name}"`);
       // Dropping a database that does not exist is no error in InfluxDB either.
@@ -134,6 +220,26 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
     default:
       throw new StatementError(`not supported yet: ${statementName(stmt.kind)}`);
   }
+}
+
+/** Runs the SELECT and writes its rows into the INTO target; answers influxd's one-row `result` series. */
+async function selectInto(stmt: SelectStatement, into: NonNullable<SelectStatement['into']>, database: string, ctx: StatementContext): Promise<InfluxSeries[]> {
+  const target = into.database ?? database;
+  if (!ctx.router.hasDatabase(target)) throw new StatementError(`database not found: ${target}`);
+  ctx.authorize(target, 'write');
+  const namespace: Namespace = { database: target, retentionPolicy: into.retentionPolicy === '' ? undefined : into.retentionPolicy };
+  // Checked before the query runs, as influxd does.
+  checkNamespace(ctx.router, namespace);
+  const series: ResultSeries[] = [];
+  // Buckets fill(null) fills are not written, not even count's, which shows them as 0.
+  const fill = stmt.fill === undefined || stmt.fill.kind === 'null' ? { kind: 'none' as const } : stmt.fill;
+  for await (const s of executeQuery(ctx.router, ctx.compile({ ...stmt, into: undefined, fill }, database), ctx.query)) series.push(s);
+  const { batch, rows } = intoBatch(series, (s) => (into.allMeasurements ? s.name : into.name!));
+  if (rows > 0) {
+    const result = await ctx.router.write(namespace, batch);
+    if (result.errors.length > 0) throw new StatementError(`partial write: ${result.errors[0]!.message} dropped=${result.dropped}`);
+  }
+  return [{ name: 'result', columns: ['time', 'written'], values: [[timeFormatter(ctx.epoch)(0n), rows]] }];
 }
 
 /**
@@ -173,18 +279,40 @@ function cardinality(stmt: Extract<Statement, { kind: 'showCardinality' }>, ctx:
         return new Set(ctx.router.tagKeys(database, series).filter((k) => keyMatches(key, k)).flatMap((k) => ctx.router.tagValues(database, k, series).map((v) => `${k}=${v}`))).size;
       });
     }
-    case 'fieldKey':
-      return perMeasurement((m) => ctx.router.fieldsOf(database, m).size);
+    case 'fieldKey': {
+      const namespace = namespaceOf(ctx, database, stmt.sources);
+      return perMeasurement((m) => ctx.router.fieldsOf(namespace, m).size);
+    }
   }
 }
 
-function databaseOf(ctx: StatementContext, sources: readonly Source[], named?: string): string {
+function databaseOf(ctx: StatementContext, sources: readonly Source[], named?: string, missingMessage = 'database name required'): string {
   const fromSource = sources.find((s): s is Exclude<Source, { kind: 'subquery' }> => s.kind !== 'subquery' && s.database !== undefined)?.database;
   const database = named ?? fromSource ?? ctx.database;
-  if (database === undefined || database === '') throw new StatementError('database name required');
+  if (database === undefined || database === '') throw new StatementError(missingMessage);
   // In a statement's result InfluxDB leaves the name unquoted (its /write error quotes it).
   if (!ctx.router.hasDatabase(database)) throw new StatementError(`database not found: ${database}`);
   return database;
+}
+
+/** The database of DROP MEASUREMENT, DROP SERIES and DELETE, which influxd reports missing with an empty name. */
+function deletionDatabase(ctx: StatementContext, sources: readonly Source[] = []): string {
+  return databaseOf(ctx, sources, undefined, 'database not found: ');
+}
+
+/** The namespace a statement reads fields from: the first source's retention policy, or the request's. */
+function namespaceOf(ctx: StatementContext, database: string, sources: readonly Source[]): Namespace {
+  const fromSource = sources.find((s): s is Exclude<Source, { kind: 'subquery' }> => s.kind !== 'subquery' && s.retentionPolicy !== undefined && s.retentionPolicy !== '')?.retentionPolicy;
+  return { database, retentionPolicy: fromSource ?? ctx.retentionPolicy };
+}
+
+function policySpec(settings: RetentionSettings, name: string | undefined): RetentionPolicySpec {
+  return {
+    name: name ?? DEFAULT_RETENTION_POLICY,
+    ...(settings.duration === undefined ? {} : { duration: settings.duration }),
+    ...(settings.shardDuration === undefined ? {} : { shardDuration: settings.shardDuration }),
+    ...(settings.replication === undefined ? {} : { replication: settings.replication }),
+  };
 }
 
 /** The measurements a SHOW statement's FROM names (every one when it has none), sorted. */
@@ -205,21 +333,6 @@ function measurementsOf(ctx: StatementContext, database: string, sources: readon
   return [...picked].sort();
 }
 
-/**
- * The WHERE of a SHOW statement as tag matchers: comparisons of a tag with a string or a regex,
- * joined by AND (what Grafana's chained template variables send). Anything else is not supported yet.
- */
-function tagMatchers(condition: Expr): Matcher[] {
-  if (condition.kind === 'binary' && condition.op === 'AND') return [...tagMatchers(condition.left), ...tagMatchers(condition.right)];
-  if (condition.kind === 'binary' && condition.left.kind === 'ref') {
-    const { op, right } = condition;
-    const name = condition.left.name;
-    if ((op === '=' || op === '!=') && right.kind === 'string') return [{ name, op, value: right.value }];
-    if ((op === '=~' || op === '!~') && right.kind === 'regex') return [{ name, op, value: unanchored(right.pattern) }];
-  }
-  throw new StatementError('not supported yet: this WHERE in a SHOW statement (only tag comparisons joined by AND)');
-}
-
 function measurementIs(name: string): Matcher {
   return { name: MEASUREMENT_NAME, op: '=', value: name };
 }
@@ -236,11 +349,6 @@ function keyMatches(filter: KeyFilter, key: string): boolean {
     case '!~':
       return matchesValue({ name: 'key', op: filter.op, value: unanchored(filter.pattern) }, key);
   }
-}
-
-/** InfluxQL's `/re/` matches anywhere in the value; the index's matchers are anchored. */
-function unanchored(pattern: string): string {
-  return `.*(?:${pattern}).*`;
 }
 
 function page<T>(rows: readonly T[], limits: Pick<Limits, 'limit' | 'offset'>): T[] {

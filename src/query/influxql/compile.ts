@@ -4,26 +4,30 @@
  * regexes are anchored the executor's way (`/re/` matches anywhere, so it is sent as `.*(?:re).*`),
  * `GROUP BY time(i, offset)` a TimeGrouping, and fields become projections.
  *
- * What the plan cannot express yet (subqueries, INTO, several sources, regex fields and GROUP BY
- * regexes, type casts, field-to-field comparisons) is refused with a QueryError that says
- * "not supported yet", never compiled into a different query. `tz()` is accepted and left to the
- * caller (the executor has no time zones yet; buckets are UTC).
+ * Several sources become a `list` source and subqueries a `subquery` source (compiled with the
+ * same options; a subquery's tags are its GROUP BY tags), `GROUP BY /re/` tag patterns, `::type`
+ * casts stay on field refs, comparisons other than identifier-vs-literal become per-row `compare`
+ * leaves, and `tz()` the query's timezone. What the plan cannot express yet (INTO, regex fields,
+ * time conditions under OR) is refused with a QueryError that says "not supported yet", never
+ * compiled into a different query.
  */
 import { MAX_TIMESTAMP, MIN_TIMESTAMP, parseRfc3339, type Timestamp } from '../../core/index.ts';
 import type { Matcher } from '../../index/index.ts';
+import type { Namespace } from '../../cluster/index.ts';
 import { QueryError } from '../errors.ts';
-import type { CompareOp, Condition, Expr as PlanExpr, Fill, FunctionName, LogicalQuery, MeasurementSource, Projection, TimeGrouping } from '../plan.ts';
-import type { Expr, SelectStatement } from './ast.ts';
+import { namespaceOf } from '../select.ts';
+import type { CompareOp, Condition, Operand, Expr as PlanExpr, Fill, FunctionName, LogicalQuery, MeasurementSource, Projection, TimeGrouping } from '../plan.ts';
+import type { Expr, SelectStatement, Source } from './ast.ts';
 
 export interface CompileOptions {
   /** The request's database (`db=`), used when FROM names none. */
   readonly database: string;
-  /** The request's retention policy (`rp=`); the engine has no retention policy namespaces yet, so it is not used. */
+  /** The request's retention policy (`rp=`), used when FROM names none; the database's default when unset. */
   readonly retentionPolicy?: string;
   /** `now()`, in ns. */
   readonly now: Timestamp;
   /** Whether `name` is a tag key of `measurement`; lets `host = 'a'` and `host =~ /re/` use the tag index. */
-  readonly isTag?: (measurement: MeasurementSource, name: string) => boolean;
+  readonly isTag?: (namespace: Namespace, measurement: MeasurementSource, name: string) => boolean;
 }
 
 const IMPLEMENTED: ReadonlySet<string> = new Set<FunctionName>([
@@ -40,15 +44,17 @@ const NOT_YET: ReadonlySet<string> = new Set([
   'triple_exponential_derivative', 'kaufmans_efficiency_ratio', 'kaufmans_adaptive_moving_average', 'relative_strength_index',
 ]);
 
+/** The query of a SELECT; its INTO target, if any, is the caller's to write to. */
 export function compileSelect(stmt: SelectStatement, options: CompileOptions): LogicalQuery {
-  if (stmt.into !== undefined) throw notYet('SELECT ... INTO');
-  if (stmt.sources.length !== 1) throw notYet('several FROM sources in one SELECT');
-  const source = stmt.sources[0]!;
-  if (source.kind === 'subquery') throw notYet('subqueries');
-  const database = source.database ?? options.database;
+  // The first source that names a database or retention policy names them for the statement (influxd reads one database per statement).
+  const named = stmt.sources.find((s): s is Exclude<Source, { kind: 'subquery' }> => s.kind !== 'subquery' && s.database !== undefined);
+  const database = named?.database ?? options.database;
   if (database === '') throw new QueryError('database name required');
-  const from: MeasurementSource = source.kind === 'measurement' ? { kind: 'name', name: source.name } : { kind: 'regex', pattern: anchor(source.pattern) };
-  const isTag = (name: string) => options.isTag?.(from, name) ?? false;
+  const sources = stmt.sources.map((s) => measurementSource(s, { ...options, database }));
+  const from: MeasurementSource = sources.length === 1 ? sources[0]! : { kind: 'list', sources };
+  const source = stmt.sources.find((s): s is Exclude<Source, { kind: 'subquery' }> => s.kind !== 'subquery' && s.retentionPolicy !== undefined) ?? { retentionPolicy: undefined };
+  const retentionPolicy = source.retentionPolicy === '' ? options.retentionPolicy : (source.retentionPolicy ?? options.retentionPolicy);
+  const isTag = (name: string) => isTagOf(from, name, { database, retentionPolicy }, options);
 
   const projections = stmt.fields.filter((f) => !(f.expr.kind === 'ref' && f.expr.name === 'time')).map((f): Projection => {
     const expr = projection(f.expr);
@@ -57,25 +63,57 @@ export function compileSelect(stmt: SelectStatement, options: CompileOptions): L
   if (projections.length === 0) throw new QueryError('at least 1 non-time field must be queried');
 
   const where = stmt.condition === undefined ? { range: { min: MIN_TIMESTAMP, max: MAX_TIMESTAMP } } : splitWhere(stmt.condition, options.now, isTag);
-  const { time, tags } = dimensions(stmt.dimensions, options.now);
+  const { time, tags, tagPatterns } = dimensions(stmt.dimensions, options.now);
   // an open end under GROUP BY time stops at now(), as in influxd
   const range = time !== undefined && where.range.max === MAX_TIMESTAMP ? { min: where.range.min, max: options.now } : where.range;
 
   const query: LogicalQuery = {
     database,
+    ...(retentionPolicy === undefined ? {} : { retentionPolicy }),
     from,
     ...(where.condition === undefined ? {} : { condition: where.condition }),
     range,
     projections,
-    groupBy: time === undefined ? { tags } : { time, tags },
+    groupBy: { tags, ...(tagPatterns.length > 0 ? { tagPatterns } : {}), ...(time === undefined ? {} : { time }) },
     ...(stmt.fill === undefined ? {} : { fill: fill(stmt.fill) }),
     order: stmt.order,
     limit: stmt.limit,
     offset: stmt.offset,
     slimit: stmt.slimit,
     soffset: stmt.soffset,
+    ...(stmt.timezone === undefined ? {} : { timezone: stmt.timezone }),
   };
   return query;
+}
+
+/** A FROM source of the plan; a subquery is compiled with the statement's options. */
+function measurementSource(s: Source, options: CompileOptions): MeasurementSource {
+  switch (s.kind) {
+    case 'measurement':
+      return { kind: 'name', name: s.name };
+    case 'regex':
+      return { kind: 'regex', pattern: anchor(s.pattern) };
+    case 'subquery':
+      return { kind: 'subquery', query: compileSelect(s.statement, options) };
+  }
+}
+
+/**
+ * Whether `name` is a tag of the sources. A subquery's tags are its GROUP BY tags (a `GROUP BY *`
+ * or `/re/` takes its own sources' tags); everything else it outputs is a field.
+ */
+function isTagOf(from: MeasurementSource, name: string, namespace: Namespace, options: CompileOptions): boolean {
+  switch (from.kind) {
+    case 'list':
+      return from.sources.some((s) => isTagOf(s, name, namespace, options));
+    case 'subquery': {
+      const g = from.query.groupBy;
+      if (g.tags !== '*' && g.tags.includes(name)) return true;
+      return (g.tags === '*' || (g.tagPatterns ?? []).length > 0) && isTagOf(from.query.from, name, namespaceOf(from.query), options);
+    }
+    default:
+      return options.isTag?.(namespace, from, name) ?? false;
+  }
 }
 
 function notYet(what: string): QueryError {
@@ -96,11 +134,9 @@ function fill(f: NonNullable<SelectStatement['fill']>): Fill {
 function projection(e: Expr): PlanExpr {
   switch (e.kind) {
     case 'ref':
-      if (e.cast !== undefined && e.cast !== 'field' && e.cast !== 'tag') throw notYet(`type casts (${e.name}::${e.cast})`);
-      return { kind: 'field', name: e.name };
+      return e.cast === undefined ? { kind: 'field', name: e.name } : { kind: 'field', name: e.name, cast: e.cast };
     case 'wildcard':
-      if (e.cast === 'tag') throw notYet('*::tag');
-      return { kind: 'wildcard' };
+      return e.cast === undefined ? { kind: 'wildcard' } : { kind: 'wildcard', cast: e.cast };
     case 'integer':
       return { kind: 'number', value: Number(e.value) };
     case 'number':
@@ -166,7 +202,8 @@ function condition(e: Expr, isTag: (name: string) => boolean): Condition {
   if (!isCompare(e.op)) throw notYet(`operator ${e.op} in WHERE`);
   let [ref, lit, op] = [e.left, e.right, e.op as CompareOp];
   if (ref.kind !== 'ref' && lit.kind === 'ref') [ref, lit, op] = [lit, ref, flip(op)];
-  if (ref.kind !== 'ref') throw notYet('conditions that do not compare an identifier with a literal');
+  // Anything but an identifier against a literal (`a + b > 25`, `host = region`) is evaluated per row.
+  if (ref.kind !== 'ref' || !isLiteral(lit)) return { kind: 'compare', op: e.op, left: operand(e.left), right: operand(e.right) };
   const value = literal(lit);
   if (isTagRef(ref, isTag) && typeof value === 'string' && (op === '=' || op === '!=')) {
     const matcher: Matcher = { name: ref.name, op, value };
@@ -177,6 +214,21 @@ function condition(e: Expr, isTag: (name: string) => boolean): Condition {
 
 function isTagRef(ref: Extract<Expr, { kind: 'ref' }>, isTag: (name: string) => boolean): boolean {
   return ref.cast === 'tag' || (ref.cast !== 'field' && isTag(ref.name));
+}
+
+const isLiteral = (e: Expr): boolean => e.kind === 'string' || e.kind === 'integer' || e.kind === 'number' || e.kind === 'boolean';
+
+function operand(e: Expr): Operand {
+  switch (e.kind) {
+    case 'ref':
+      // Only ::field and ::tag change what a name reads in a condition.
+      return e.cast === 'field' || e.cast === 'tag' ? { kind: 'ref', name: e.name, cast: e.cast } : { kind: 'ref', name: e.name };
+    case 'binary':
+      if (e.op === '+' || e.op === '-' || e.op === '*' || e.op === '/' || e.op === '%') return { kind: 'binary', op: e.op, left: operand(e.left), right: operand(e.right) };
+      throw notYet(`operator ${e.op} inside a comparison`);
+    default:
+      return { kind: 'literal', value: literal(e) };
+  }
 }
 
 function literal(e: Expr): number | string | boolean {
@@ -208,7 +260,7 @@ function mentionsTime(e: Expr): boolean {
 }
 
 /** The range a `time <op> value` comparison allows; undefined when `e` is not one. */
-function timeBound(e: Expr, now: Timestamp): { min: Timestamp; max: Timestamp } | undefined {
+export function timeBound(e: Expr, now: Timestamp): { min: Timestamp; max: Timestamp } | undefined {
   if (e.kind !== 'binary' || !isCompare(e.op)) return undefined;
   let op: CompareOp = e.op;
   let other: Expr;
@@ -272,10 +324,11 @@ function parseTimeString(s: string): Timestamp | undefined {
 
 // ---- GROUP BY ----
 
-function dimensions(dims: readonly Expr[], now: Timestamp): { time?: TimeGrouping; tags: readonly string[] | '*' } {
+function dimensions(dims: readonly Expr[], now: Timestamp): { time?: TimeGrouping; tags: readonly string[] | '*'; tagPatterns: string[] } {
   let time: TimeGrouping | undefined;
   let timeSeen = false;
   let tags: string[] | '*' = [];
+  const tagPatterns: string[] = [];
   for (const d of dims) {
     if (d.kind === 'call' && d.name === 'time') {
       if (timeSeen) throw new QueryError('multiple time dimensions not allowed');
@@ -286,12 +339,13 @@ function dimensions(dims: readonly Expr[], now: Timestamp): { time?: TimeGroupin
     } else if (d.kind === 'wildcard') {
       tags = '*';
     } else if (d.kind === 'regex') {
-      throw notYet('GROUP BY /regex/');
+      // every tag key the pattern matches, per measurement
+      tagPatterns.push(anchor(d.pattern));
     } else {
       throw new QueryError('only time and tag dimensions allowed');
     }
   }
-  return time === undefined ? { tags } : { time, tags };
+  return time === undefined ? { tags, tagPatterns } : { time, tags, tagPatterns };
 }
 
 /**

@@ -23,7 +23,7 @@ const PRECEDENCE: Readonly<Record<string, number>> = {
   '*': 6, '/': 6, '%': 6, '&': 6,
 };
 
-const CASTS: readonly Cast[] = ['float', 'integer', 'string', 'boolean', 'field', 'tag'];
+const CASTS: readonly Cast[] = ['float', 'integer', 'unsigned', 'string', 'boolean', 'field', 'tag'];
 const UNARY_EXPECTED = ['identifier', 'string', 'number', 'bool'];
 
 /** A token with its bound parameter substituted: `regex` when the parameter was `{"regex": ...}`. */

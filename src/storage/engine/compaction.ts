@@ -1,7 +1,7 @@
 import type { Column } from '../../core/index.ts';
 import type { Fs } from '../fs/index.ts';
 import { SegmentReader, segmentFileName, writeSegment, type BlockCache, type SeriesToWrite } from '../segment/index.ts';
-import { mergeColumns } from './merge.ts';
+import { mergeColumns, removeRanges } from './merge.ts';
 import type { Tombstones } from './tombstones.ts';
 
 /**
@@ -28,8 +28,10 @@ export function chooseCompaction(segments: readonly SegmentReader[], minSegments
 
 /**
  * Merges `inputs` (oldest first) into one segment in `dir`: duplicate timestamps keep the newest
- * value, tombstoned series are dropped. Series stream through one at a time. The output's
- * sequence range covers its inputs; the caller swaps it in and removes the inputs.
+ * value, tombstoned series and points are dropped. Series stream through one at a time. The
+ * output's sequence range covers its inputs (its `maxSeq` may be given higher: see
+ * `StorageEngine.compactPartition` on rewriting a lone segment); the caller swaps it in and
+ * removes the inputs.
  */
 export async function compactSegments(
   fs: Fs,
@@ -38,9 +40,10 @@ export async function compactSegments(
   tombstones: Tombstones,
   cache: BlockCache,
   maxPointsPerBlock: number,
+  maxSeqOverride?: number,
 ): Promise<SegmentReader> {
   const minSeq = Math.min(...inputs.map((s) => s.minSeq));
-  const maxSeq = Math.max(...inputs.map((s) => s.maxSeq));
+  const maxSeq = maxSeqOverride ?? Math.max(...inputs.map((s) => s.maxSeq));
   const keys = new Set<string>();
   for (const seg of inputs) for (const s of seg.series) keys.add(s.key);
   const sortedKeys = [...keys].sort();
@@ -54,15 +57,20 @@ export async function compactSegments(
         const entry = seg.seriesEntry(key);
         if (entry === undefined) continue;
         id = entry.id;
+        const deleted = tombstones.rangesFor(key, seg.maxSeq);
         for (const field of entry.fields) {
           let list = parts.get(field.name);
           if (list === undefined) parts.set(field.name, (list = []));
-          list.push(...(await seg.readBlocks(field, undefined)));
+          for (const block of await seg.readBlocks(field, undefined)) {
+            const kept = deleted === undefined ? block : removeRanges(block, deleted);
+            if (kept.length > 0) list.push(kept);
+          }
         }
       }
       if (id === undefined) continue;
-      const fields = [...parts].map(([name, columns]) => ({ name, column: mergeColumns(columns, undefined) }));
-      yield { key, id, fields };
+      // A field (or the whole series) whose points were all deleted is not written at all.
+      const fields = [...parts].filter(([, columns]) => columns.length > 0).map(([name, columns]) => ({ name, column: mergeColumns(columns, undefined) }));
+      if (fields.length > 0) yield { key, id, fields };
     }
   }
 

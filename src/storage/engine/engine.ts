@@ -32,17 +32,21 @@ import { Wal, WalRecordType, segmentName, decodeWriteBatch, encodeWriteBatch, ty
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './options.ts';
 import { Partition } from './partition.ts';
 import {
+  RECORD_DELETE_RANGE,
   RECORD_DELETE_SERIES,
   RECORD_DROP_BEFORE,
+  decodeDeleteRange,
   decodeDeleteSeries,
   decodeDropBefore,
+  encodeDeleteRange,
   encodeDeleteSeries,
   encodeDropBefore,
 } from './records.ts';
-import { Tombstones } from './tombstones.ts';
+import { Tombstones, type Tombstone } from './tombstones.ts';
 import { loadIndex, openPartitions } from './recovery.ts';
 import { chooseCompaction, compactSegments } from './compaction.ts';
-import { mergeColumns } from './merge.ts';
+import { mergeColumns, removeRanges } from './merge.ts';
+import { blockOverlaps, hasPointsOutside, hasPointsWithin } from './deleted.ts';
 import { acquireDataDirLock, releaseDataDirLock } from './lock.ts';
 import type { ScanReport } from '../scan.ts';
 
@@ -72,7 +76,7 @@ export interface EngineStats {
   readonly perPartition: readonly PartitionStats[];
   readonly flushes: number;
   readonly compactions: number;
-  /** Deleted series whose points some segment still holds (see tombstones.ts). */
+  /** Deletes (whole series or time ranges of one) whose points some segment still holds (see tombstones.ts). */
   readonly tombstones: number;
   readonly walReplay: ReplayReport | undefined;
 }
@@ -98,6 +102,9 @@ const defaultFs = new NodeFs();
 const MIN_MS = timestampMillis(MIN_TIMESTAMP);
 const MAX_MS = timestampMillis(MAX_TIMESTAMP);
 const INDEX_FILE = 'series.idx';
+// The extremes of a WAL delete-range record's i64 bounds.
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * The single-node storage engine: WAL -> MemTable -> segments in time partitions, with the series
@@ -212,6 +219,8 @@ export class StorageEngine {
   private async replayWal(): Promise<void> {
     // A drop whose WAL record was written but whose directories were not all removed before a crash.
     const doomed: Partition[] = [];
+    // Series that a replayed ranged delete may have left without points.
+    const rangeDeleted = new Set<string>();
     const report = await this.wal.replay((payload: Uint8Array) => {
       switch (payload[0]) {
         case WalRecordType.WriteBatch: {
@@ -226,6 +235,12 @@ export class StorageEngine {
         case RECORD_DROP_BEFORE:
           doomed.push(...this.applyDropBefore(decodeDropBefore(payload)));
           break;
+        case RECORD_DELETE_RANGE: {
+          const { keys, range } = decodeDeleteRange(payload);
+          this.applyDeleteRange(keys, range);
+          for (const key of keys) rangeDeleted.add(key);
+          break;
+        }
         default:
           this.logger.warn('skipping WAL record of unknown type', { type: payload[0] });
       }
@@ -236,6 +251,10 @@ export class StorageEngine {
     // Deletes replayed above have tombstones now; make them durable before new writes arrive.
     await this.tombstones.save();
     await this.removePartitions(doomed);
+    // Segment footers re-add to the index (learnSegment) series whose remaining points a ranged
+    // delete covers, and a crash may have come before a delete's index snapshot: settle both.
+    for (const key of this.tombstones.rangedKeys()) rangeDeleted.add(key);
+    if (await this.removeEmptySeries(rangeDeleted)) await this.saveIndex();
   }
 
   private startAgeTimer(): void {
@@ -305,7 +324,7 @@ export class StorageEngine {
 
   private validate(batch: WriteBatch): { accepted: WriteBatch; errors: RustsError[]; dropped: number } {
     const errors: RustsError[] = [];
-    let dropped = 0;
+    // Columns whose field type (or name) is refused.
     const rejected = new Set<Column>();
     // Types claimed by this batch so far, so two columns of one field in one batch conflict too.
     const claimed = new Map<string, FieldType>();
@@ -314,16 +333,22 @@ export class StorageEngine {
         const error = this.checkColumn(series.key, series.measurement, field.name, field.column, claimed);
         if (error === undefined) continue;
         errors.push(error);
-        dropped += field.column.length;
         rejected.add(field.column);
       }
     }
     let accepted = batch;
+    let dropped = 0;
     if (rejected.size > 0) {
+      // A point with a refused field is refused whole, as in InfluxDB: its other fields go too.
       accepted = new WriteBatch();
       for (const series of batch.series) {
+        const refusedTimes = new Set<string>();
+        for (const { column } of series.fields) if (rejected.has(column)) for (let i = 0; i < column.length; i++) refusedTimes.add(`${column.ms[i]}:${column.sub[i]}`);
+        dropped += refusedTimes.size;
         for (const field of series.fields) {
-          if (!rejected.has(field.column)) accepted.seriesByKey(series.key, series.measurement, series.tags).fields.push(field);
+          if (rejected.has(field.column)) continue;
+          const column = refusedTimes.size === 0 ? field.column : field.column.filter((ms, sub) => !refusedTimes.has(`${ms}:${sub}`));
+          if (column.length > 0) accepted.seriesByKey(series.key, series.measurement, series.tags).fields.push({ name: field.name, column });
         }
       }
     }
@@ -506,21 +531,36 @@ export class StorageEngine {
     this.savedIndexVersion = version;
   }
 
-  /** Merges every segment of each partition that has more than one. */
+  /** Merges every segment of each partition that has more than one, and rewrites a lone one that holds deleted points. */
   compact(): Promise<void> {
     this.checkOpen();
     return this.enqueue(async () => {
       for (const partition of [...this.partitions.values()]) {
         await this.compactPartition(partition, true);
       }
+      // A ranged tombstone whose range only passed between a block's points needs no rewrite to go.
+      await this.collectTombstones();
     });
   }
 
   /** Merges segments of a partition: all of them with `all`, else what the size-tiered policy picks. */
   private async compactPartition(partition: Partition, all: boolean): Promise<void> {
     const inputs = all ? partition.segments.slice() : chooseCompaction(partition.segments, this.options.compactionMinSegments);
-    if (inputs === undefined || inputs.length < 2) return;
-    const output = await compactSegments(this.fs, partition.dir, inputs, this.tombstones, this.cache, this.options.maxPointsPerBlock);
+    if (inputs === undefined || inputs.length === 0) return;
+    let maxSeq: number | undefined;
+    if (inputs.length === 1) {
+      // A lone segment has nothing to merge with; a full compaction still rewrites it when it holds
+      // deleted points, so that they leave the disk and their tombstones can go. The output takes a
+      // fresh sequence number as its `maxSeq`: under the input's own name the rename would replace
+      // it in place, under block-cache keys that still hold its blocks, while a wider range makes
+      // the input obsolete by the recovery rule, so a crash before its unlink leaves one copy. No
+      // existing tombstone covers the output (each has been applied), and it stays older than any
+      // MemTable; not while a failed flush waits with an older sequence number, whose segment
+      // would then sort before it (and fall inside its range).
+      if (!all || this.immutable.length > 0 || !(await this.holdsDeletedPoints(inputs[0]!))) return;
+      maxSeq = this.nextSeq++;
+    }
+    const output = await compactSegments(this.fs, partition.dir, inputs, this.tombstones, this.cache, this.options.maxPointsPerBlock, maxSeq);
     partition.segments = partition.segments.filter((s) => !inputs.includes(s));
     partition.addSegment(output);
     for (const seg of inputs) {
@@ -539,8 +579,26 @@ export class StorageEngine {
   private async collectTombstones(): Promise<void> {
     if (this.tombstones.size === 0) return;
     const segments = [...this.partitions.values()].flatMap((p) => p.segments);
-    this.tombstones.retain((key, limit) => segments.some((s) => s.maxSeq < limit && s.seriesEntry(key) !== undefined));
+    for (const t of this.tombstones.all()) {
+      if (!(await this.tombstoneNeeded(t, segments))) this.tombstones.remove(t);
+    }
     await this.tombstones.save();
+  }
+
+  private async holdsDeletedPoints(seg: SegmentReader): Promise<boolean> {
+    for (const t of this.tombstones.all()) if (await this.tombstoneNeeded(t, [seg])) return true;
+    return false;
+  }
+
+  /** True when a segment the tombstone covers still holds points it deletes. */
+  private async tombstoneNeeded(t: Tombstone, segments: readonly SegmentReader[]): Promise<boolean> {
+    for (const seg of segments) {
+      if (seg.maxSeq >= t.seqLimit) continue;
+      const entry = seg.seriesEntry(t.key);
+      if (entry === undefined) continue;
+      if (t.split === undefined || (await hasPointsWithin(seg, entry, t.split))) return true;
+    }
+    return false;
   }
 
   /** Forgets a removed segment's cached blocks and closes it once no read is using it (reads hold no per-segment reference). */
@@ -613,7 +671,10 @@ export class StorageEngine {
         const field = seg.field(key, name);
         if (field === undefined) continue;
         if (report !== undefined) report.segmentsRead++;
-        parts.push(...(await seg.readBlocks(field, range, report)));
+        const blocks = await seg.readBlocks(field, range, report);
+        const deleted = this.tombstones.rangesFor(key, seg.maxSeq);
+        if (deleted === undefined) parts.push(...blocks);
+        else for (const block of blocks) parts.push(removeRanges(block, deleted));
       }
     }
     for (const memtable of this.memtables()) {
@@ -626,35 +687,113 @@ export class StorageEngine {
     return merged;
   }
 
-  /** Deletes every series matching `matchers` with all its points; returns how many. */
-  async deleteSeries(matchers: readonly Matcher[]): Promise<number> {
+  /**
+   * Deletes the points of every series matching `matchers`: all of them, or with `range` those
+   * with `range.min <= t <= range.max` (InfluxQL `DELETE ... WHERE time ...`). A series left with
+   * no points anywhere leaves the index (SHOW SERIES no longer lists it); a whole-series delete
+   * always removes it. Points written after the promise resolves are kept, inside the range too.
+   * Durable when it resolves: a WAL record replays it after a crash, and tombstones hide the
+   * points in existing segments until compaction rewrites them. Returns how many series matched.
+   */
+  async deleteSeries(matchers: readonly Matcher[], range?: TimeRange): Promise<number> {
     this.checkOpen();
-    const keys: string[] = [];
-    for (const ref of this.index.select([...matchers])) keys.push(this.index.keyOf(ref)!);
-    if (keys.length === 0) return 0;
-    const memtable = this.active;
-    memtable.beginWrite();
-    try {
-      await this.wal.append(encodeDeleteSeries(keys));
-      this.applyDelete(keys);
-      await this.tombstones.save();
+    if (range !== undefined && range.min > range.max) return 0;
+    const whole = range === undefined || (range.min <= MIN_TIMESTAMP && range.max >= MAX_TIMESTAMP);
+    // Queued with flushes and compactions: the tombstones and the emptiness checks below look at
+    // a segment set that does not change under them, and a compaction never runs between the
+    // delete's WAL record and its tombstone file (it could drop points whose tombstone a crash
+    // would then lose).
+    return this.enqueue(async () => {
+      const keys: string[] = [];
+      for (const ref of this.index.select([...matchers])) keys.push(this.index.keyOf(ref)!);
+      if (keys.length === 0) return 0;
+      const memtable = this.active;
+      memtable.beginWrite();
+      try {
+        if (whole) {
+          await this.wal.append(encodeDeleteSeries(keys));
+          this.applyDelete(keys);
+        } else {
+          const clamped = { min: range.min < INT64_MIN ? INT64_MIN : range.min, max: range.max > INT64_MAX ? INT64_MAX : range.max };
+          await this.wal.append(encodeDeleteRange(keys, clamped));
+          this.applyDeleteRange(keys, clamped);
+        }
+        await this.tombstones.save();
+      } finally {
+        memtable.endWrite();
+      }
+      if (!whole) await this.removeEmptySeries(keys);
       await this.saveIndex();
-    } finally {
-      memtable.endWrite();
-    }
-    return keys.length;
+      return keys.length;
+    });
   }
 
   private applyDelete(keys: readonly string[]): void {
     const refs: number[] = [];
     for (const key of keys) {
       // Every segment that exists now (sequence < nextSeq) loses this series' points.
-      this.tombstones.add(key, this.nextSeq);
+      if (this.segmentsHold(key, undefined)) this.tombstones.add(key, this.nextSeq);
       const ref = this.index.refOf(key);
       if (ref !== undefined) refs.push(ref);
     }
     for (const memtable of this.memtables()) memtable.removeSeries(keys);
     this.index.remove(refs);
+  }
+
+  /** The ranged delete's effect on memory: tombstones for segment points, MemTable points removed in place. */
+  private applyDeleteRange(keys: readonly string[], range: TimeRange): void {
+    const split = splitRange(range);
+    for (const key of keys) if (this.segmentsHold(key, split)) this.tombstones.addRange(key, this.nextSeq, range);
+    for (const memtable of this.memtables()) memtable.deleteRange(keys, split);
+  }
+
+  /**
+   * True when some segment has blocks of the series (overlapping `range`, when given): only then
+   * does a delete need a tombstone. Segments written later (sequence >= nextSeq) are never
+   * covered, so looking at the present ones is enough, at replay too.
+   */
+  private segmentsHold(key: string, range: SplitTimeRange | undefined): boolean {
+    for (const partition of this.partitions.values()) {
+      if (range !== undefined && !partition.overlaps(range.minMs, range.maxMs)) continue;
+      for (const seg of partition.segments) {
+        const entry = seg.seriesEntry(key);
+        if (entry === undefined) continue;
+        if (range === undefined || entry.fields.some((f) => f.blocks.some((b) => blockOverlaps(b, range)))) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Removes from the index those of `keys` that have no point left in any segment or MemTable,
+   * as InfluxDB does after a DELETE; returns whether any went. Runs in the background queue or
+   * at open, so segments do not change meanwhile; MemTables can (writes go on), so they are
+   * checked last, in the same tick as the removal: a write after it re-adds its series.
+   */
+  private async removeEmptySeries(keys: Iterable<string>): Promise<boolean> {
+    const empty: string[] = [];
+    for (const key of keys) {
+      if (this.index.refOf(key) === undefined) continue;
+      if (!(await this.segmentsHaveLivePoints(key))) empty.push(key);
+    }
+    const refs: number[] = [];
+    for (const key of empty) {
+      const ref = this.index.refOf(key);
+      if (ref !== undefined && !this.memtables().some((m) => m.series.has(key))) refs.push(ref);
+    }
+    return this.index.remove(refs) > 0;
+  }
+
+  /** True when some segment holds a point of the series that no tombstone hides. */
+  private async segmentsHaveLivePoints(key: string): Promise<boolean> {
+    for (const partition of this.partitions.values()) {
+      for (const seg of partition.segments) {
+        const entry = seg.seriesEntry(key);
+        if (entry === undefined || this.tombstones.covers(key, seg.maxSeq)) continue;
+        if (await hasPointsOutside(seg, entry, this.tombstones.rangesFor(key, seg.maxSeq) ?? [])) return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -668,8 +807,11 @@ export class StorageEngine {
     // Queued behind flushes and compactions, so that none of them writes into a partition being dropped.
     return this.enqueue(async () => {
       const ends = [...this.partitions.values()].filter((p) => p.endMs <= cutoffMs).map((p) => p.endMs);
-      if (ends.length === 0) return 0;
-      const boundary = Math.max(...ends);
+      // Points still in the MemTable would land in aligned partitions that end by this boundary.
+      const duration = this.options.partitionDurationMs;
+      const aligned = Math.floor(cutoffMs / duration) * duration;
+      const boundary = Math.max(aligned, ...ends);
+      if (ends.length === 0 && !this.memtables().some((m) => m.hasPointBefore(boundary))) return 0;
       const memtable = this.active;
       memtable.beginWrite();
       let doomed: Partition[];

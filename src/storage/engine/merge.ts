@@ -36,6 +36,34 @@ function concatenate(parts: readonly Column[], range: SplitTimeRange | undefined
   return out;
 }
 
+/**
+ * The points of a sorted column outside every range of `deleted` (ranged tombstones), copying
+ * only when something goes: each range is cut out by binary search, not tested per point.
+ */
+export function removeRanges(column: Column, deleted: readonly SplitTimeRange[]): Column {
+  const cuts: Array<[number, number]> = [];
+  for (const r of deleted) {
+    const from = lowerBound(column, r.minMs, r.minSub);
+    const to = upperBound(column, r.maxMs, r.maxSub);
+    if (from < to) cuts.push([from, to]);
+  }
+  if (cuts.length === 0) return column;
+  cuts.sort((a, b) => a[0] - b[0]);
+  const out = new Column(column.type, column.length);
+  let next = 0;
+  for (const [from, to] of cuts) {
+    if (from > next) out.pushRange(column, next, from);
+    next = Math.max(next, to);
+  }
+  if (next < column.length) out.pushRange(column, next, column.length);
+  return out;
+}
+
+/** True when a sorted column has a point within `range`. */
+export function hasPointIn(column: Column, range: SplitTimeRange): boolean {
+  return lowerBound(column, range.minMs, range.minSub) < upperBound(column, range.maxMs, range.maxSub);
+}
+
 function clip(column: Column, range: SplitTimeRange | undefined): Column {
   if (range === undefined) return column;
   const from = lowerBound(column, range.minMs, range.minSub);

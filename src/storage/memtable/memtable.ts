@@ -1,4 +1,4 @@
-import { Column, type Tag, type SeriesId } from '../../core/index.ts';
+import { Column, inSplitRange, type SeriesId, type SplitTimeRange, type Tag } from '../../core/index.ts';
 import { ChunkedColumn } from './chunked.ts';
 
 /** One series in the MemTable: a growing column per field, in arrival order (sorted at flush or read). */
@@ -62,25 +62,48 @@ export class MemTable {
     }
   }
 
-  /** Drops every point before `ms` (used by retention); series left empty are removed. */
-  dropBefore(ms: number): void {
-    for (const [key, series] of this.series) {
-      for (const [name, chunked] of series.fields) {
-        const column = chunked.toColumn();
-        const kept = new Column(column.type, column.length);
-        for (let i = 0; i < column.length; i++) if (column.ms[i]! >= ms) kept.pushRange(column, i, i + 1);
-        if (kept.length === column.length) continue;
-        this.points -= column.length - kept.length;
-        if (kept.length === 0) {
-          series.fields.delete(name);
-        } else {
-          const next = newColumn(series, column.type);
-          next.append(kept);
-          series.fields.set(name, next);
+  /** Whether any point is older than `ms`: lets retention skip a MemTable it would not change. */
+  hasPointBefore(ms: number): boolean {
+    for (const series of this.series.values()) {
+      for (const column of series.fields.values()) {
+        for (const chunk of column.chunks) {
+          for (let i = 0; i < chunk.length; i++) if (chunk.ms[i]! < ms) return true;
         }
       }
-      if (series.fields.size === 0) this.series.delete(key);
     }
+    return false;
+  }
+
+  /** Drops every point before `ms` (used by retention); series left empty are removed. */
+  dropBefore(ms: number): void {
+    for (const series of this.series.values()) this.keepPoints(series, (t) => t >= ms);
+  }
+
+  /** Drops the points of these series within `range` (a ranged delete); series left empty are removed. */
+  deleteRange(keys: Iterable<string>, range: SplitTimeRange): void {
+    for (const key of keys) {
+      const series = this.series.get(key);
+      if (series !== undefined) this.keepPoints(series, (ms, sub) => !inSplitRange(range, ms, sub));
+    }
+  }
+
+  /** Rewrites the series' columns that hold points `keep` rejects; removes fields and the series when they end up empty. */
+  private keepPoints(series: MemSeries, keep: (ms: number, sub: number) => boolean): void {
+    for (const [name, chunked] of series.fields) {
+      const column = chunked.toColumn();
+      const kept = column.filter(keep);
+      if (kept === column) continue;
+      this.points -= column.length - kept.length;
+      if (kept.length === 0) {
+        series.fields.delete(name);
+      } else {
+        // Arrival order is kept, so the last write of a duplicate timestamp still wins.
+        const next = newColumn(series, column.type);
+        next.append(kept);
+        series.fields.set(name, next);
+      }
+    }
+    if (series.fields.size === 0) this.series.delete(series.key);
   }
 
   beginWrite(): void {

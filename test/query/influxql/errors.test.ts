@@ -52,7 +52,7 @@ describe('parseInfluxQL errors', () => {
     f('SELECT f(1', `${E}found EOF, expected ) at line 1, char 11`);
     f('SELECT f(a', `${E}found EOF, expected ) at line 1, char 12`);
     f('SELECT a FROM b WHERE x =~', `${E}found EOF, expected regex at line 1, char 28`);
-    f('SELECT a::', `${E}found EOF, expected float, integer, string, boolean, field, tag at line 1, char 11`);
+    f('SELECT a::', `${E}found EOF, expected float, integer, unsigned, string, boolean, field, tag at line 1, char 11`);
     f('SELECT a FROM b.', `${E}found EOF, expected identifier at line 1, char 18`);
     f('SELECT a FROM b GROUP BY', `${E}found EOF, expected identifier, string, number, bool at line 1, char 26`);
     f('SELECT a FROM b ORDER BY', `${E}found EOF, expected identifier, ASC, DESC at line 1, char 26`);

@@ -1,0 +1,178 @@
+/**
+ * Statements back to InfluxQL text, as influxd prints them: identifiers quoted only when they must
+ * be, durations in InfluxQL units (Go's form where influxd uses it), passwords redacted. influxd
+ * quotes a statement's text in the warning it adds when a GET request changes something.
+ */
+import { formatGoDuration } from '../../core/index.ts';
+import type { Expr, Privilege, RetentionSettings, Source, Statement } from './ast.ts';
+import { KEYWORDS } from './scanner.ts';
+
+/**
+ * Whether a statement only reads. influxd still runs the others when a GET request carries them,
+ * with a deprecation warning; DELETE is not among them in influxd 1.6, and KILL QUERY has no
+ * effect here.
+ */
+export function changesState(stmt: Statement): boolean {
+  switch (stmt.kind) {
+    case 'select':
+      return stmt.into !== undefined;
+    case 'createDatabase':
+    case 'dropDatabase':
+    case 'createRetentionPolicy':
+    case 'alterRetentionPolicy':
+    case 'dropRetentionPolicy':
+    case 'dropMeasurement':
+    case 'dropSeries':
+    case 'dropShard':
+    case 'dropContinuousQuery':
+    case 'createUser':
+    case 'dropUser':
+    case 'setPassword':
+    case 'grant':
+    case 'revoke':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** InfluxDB's warning for a statement that changes state, sent by GET. */
+export function readOnlyWarning(stmt: Statement): string {
+  return `deprecated use of '${statementText(stmt)}' in a read only context, please use a POST request instead`;
+}
+
+/**
+ * The text of a statement as influxd prints it in warnings and authorization errors, for the
+ * statements that change state and the user statements (a SELECT ... INTO is named, not printed).
+ */
+export function statementText(stmt: Statement): string {
+  switch (stmt.kind) {
+    case 'showUsers':
+      return 'SHOW USERS';
+    case 'showGrants':
+      return `SHOW GRANTS FOR ${quoteIdent(stmt.user)}`;
+    case 'createDatabase':
+      return `CREATE DATABASE ${quoteIdent(stmt.name)}${stmt.retention === undefined ? '' : ` WITH${databaseRetention(stmt.retention)}`}`;
+    case 'dropDatabase':
+      return `DROP DATABASE ${quoteIdent(stmt.name)}`;
+    case 'createRetentionPolicy': {
+      const s = stmt.settings;
+      let text = `CREATE RETENTION POLICY ${quoteIdent(stmt.name)} ON ${quoteIdent(stmt.database)} DURATION ${formatDuration(s.duration ?? 0n)} REPLICATION ${s.replication ?? 1}`;
+      if (s.shardDuration !== undefined && s.shardDuration > 0n) text += ` SHARD DURATION ${formatDuration(s.shardDuration)}`;
+      return s.isDefault === true ? `${text} DEFAULT` : text;
+    }
+    case 'alterRetentionPolicy': {
+      const s = stmt.settings;
+      let text = `ALTER RETENTION POLICY ${quoteIdent(stmt.name)} ON ${quoteIdent(stmt.database)}`;
+      if (s.duration !== undefined) text += ` DURATION ${formatDuration(s.duration)}`;
+      if (s.replication !== undefined) text += ` REPLICATION ${s.replication}`;
+      if (s.shardDuration !== undefined) text += ` SHARD DURATION ${formatDuration(s.shardDuration)}`;
+      return s.isDefault === true ? `${text} DEFAULT` : text;
+    }
+    case 'dropRetentionPolicy':
+      return `DROP RETENTION POLICY ${quoteIdent(stmt.name)} ON ${quoteIdent(stmt.database)}`;
+    case 'dropMeasurement':
+      return `DROP MEASUREMENT ${quoteIdent(stmt.name)}`;
+    case 'dropSeries':
+    case 'delete': {
+      let text = stmt.kind === 'delete' ? 'DELETE' : 'DROP SERIES';
+      if (stmt.sources.length > 0) text += ` FROM ${stmt.sources.map(sourceText).join(', ')}`;
+      return stmt.condition === undefined ? text : `${text} WHERE ${exprText(stmt.condition)}`;
+    }
+    case 'dropShard':
+      return `DROP SHARD ${stmt.id}`;
+    case 'dropContinuousQuery':
+      return `DROP CONTINUOUS QUERY ${quoteIdent(stmt.name)} ON ${quoteIdent(stmt.database)}`;
+    case 'createUser':
+      return `CREATE USER ${quoteIdent(stmt.name)} WITH PASSWORD [REDACTED]${stmt.admin ? ' WITH ALL PRIVILEGES' : ''}`;
+    case 'dropUser':
+      return `DROP USER ${quoteIdent(stmt.name)}`;
+    case 'setPassword':
+      return `SET PASSWORD FOR ${quoteIdent(stmt.user)} = [REDACTED]`;
+    case 'grant':
+      return `GRANT ${privilegeText(stmt.privilege)}${stmt.database === undefined ? '' : ` ON ${quoteIdent(stmt.database)}`} TO ${quoteIdent(stmt.user)}`;
+    case 'revoke':
+      return `REVOKE ${privilegeText(stmt.privilege)}${stmt.database === undefined ? '' : ` ON ${quoteIdent(stmt.database)}`} FROM ${quoteIdent(stmt.user)}`;
+    case 'select':
+      return 'SELECT ... INTO';
+    default:
+      return stmt.kind;
+  }
+}
+
+/** `CREATE DATABASE ... WITH` prints Go durations (`48h0m0s`), unlike the policy statements. */
+function databaseRetention(r: RetentionSettings): string {
+  let text = '';
+  if (r.duration !== undefined) text += ` DURATION ${formatGoDuration(r.duration)}`;
+  if (r.replication !== undefined) text += ` REPLICATION ${r.replication}`;
+  if (r.shardDuration !== undefined && r.shardDuration > 0n) text += ` SHARD DURATION ${formatGoDuration(r.shardDuration)}`;
+  if (r.name !== undefined) text += ` NAME ${quoteIdent(r.name)}`;
+  return text;
+}
+
+/** influxd spells ALL out (`ALL PRIVILEGES`), whether or not the statement did. */
+function privilegeText(privilege: Privilege): string {
+  return privilege === 'all' ? 'ALL PRIVILEGES' : privilege.toUpperCase();
+}
+
+const BARE_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** An identifier as InfluxQL needs it written: bare when it can be, else double-quoted. */
+export function quoteIdent(name: string): string {
+  if (BARE_IDENT.test(name) && !KEYWORDS.has(name.toUpperCase())) return name;
+  return `"${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+/** A duration in the largest InfluxQL unit that divides it (`2d`, `90m`, `0s`). */
+export function formatDuration(nanos: bigint): string {
+  if (nanos === 0n) return '0s';
+  const units: ReadonlyArray<readonly [string, bigint]> = [
+    ['w', 604_800_000_000_000n],
+    ['d', 86_400_000_000_000n],
+    ['h', 3_600_000_000_000n],
+    ['m', 60_000_000_000n],
+    ['s', 1_000_000_000n],
+    ['ms', 1_000_000n],
+    ['u', 1_000n],
+  ];
+  for (const [unit, size] of units) if (nanos % size === 0n) return `${nanos / size}${unit}`;
+  return `${nanos}ns`;
+}
+
+function sourceText(source: Source): string {
+  if (source.kind === 'subquery') return '(...)';
+  const prefix =
+    source.database !== undefined ? `${quoteIdent(source.database)}.${source.retentionPolicy === undefined ? '' : quoteIdent(source.retentionPolicy)}.` : source.retentionPolicy !== undefined ? `${quoteIdent(source.retentionPolicy)}.` : '';
+  return source.kind === 'regex' ? `${prefix}/${source.pattern.replace(/\//g, '\\/')}/` : `${prefix}${quoteIdent(source.name)}`;
+}
+
+const PRECEDENCE: Readonly<Record<string, number>> = { OR: 1, AND: 2, '=': 4, '!=': 4, '<': 4, '<=': 4, '>': 4, '>=': 4, '=~': 4, '!~': 4, '+': 5, '-': 5, '|': 5, '^': 5, '*': 6, '/': 6, '%': 6, '&': 6 };
+
+/** An expression, parenthesised where precedence needs it (the tree does not keep the source's parentheses). */
+export function exprText(e: Expr, parentPrecedence = 0): string {
+  switch (e.kind) {
+    case 'ref':
+      return `${quoteIdent(e.name)}${e.cast === undefined ? '' : `::${e.cast}`}`;
+    case 'wildcard':
+      return e.cast === undefined ? '*' : `*::${e.cast}`;
+    case 'regex':
+      return `/${e.pattern.replace(/\//g, '\\/')}/`;
+    case 'integer':
+      return String(e.value);
+    case 'number':
+      return String(e.value);
+    case 'string':
+      return `'${e.value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+    case 'boolean':
+      return e.value ? 'true' : 'false';
+    case 'duration':
+      return formatDuration(e.nanos);
+    case 'call':
+      return `${e.name}(${e.args.map((a) => exprText(a)).join(', ')})`;
+    case 'binary': {
+      const p = PRECEDENCE[e.op]!;
+      const text = `${exprText(e.left, p)} ${e.op} ${exprText(e.right, p + 1)}`;
+      return p < parentPrecedence ? `(${text})` : text;
+    }
+  }
+}

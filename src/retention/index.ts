@@ -1,0 +1,2 @@
+// Retention enforcement: expired partitions of retention policies are dropped on a schedule.
+export { RetentionEnforcer, type RetentionEnforcerOptions } from './enforcer.ts';
