@@ -142,6 +142,12 @@ const STEPS: readonly Step[] = [
   { q: 'SELECT * INTO "nodb"."autogen"."x" FROM "cpu"', db: 'into_src' },
   { q: 'SELECT * INTO "into_src"."nope"."x" FROM "cpu"', db: 'into_src' },
   { q: 'SELECT * INTO "c7" FROM "nosuch"', db: 'into_src' },
+  {
+    q: `SELECT mean("v") AS "m", percentile("v", 90.5) INTO "into_dst".:MEASUREMENT FROM "cpu", /c.*/, "into_dst"."autogen"."cpu", (SELECT * FROM "cpu") WHERE "v" > 1.5 AND ("host" = 'a' OR "host" =~ /b\\/c/) AND time < '2020-01-01T00:00:00Z' GROUP BY time(1m, 30s), "host", * fill(0) ORDER BY time DESC LIMIT 10 OFFSET 2 SLIMIT 3 SOFFSET 1`,
+    method: 'GET',
+    db: 'into_src',
+  },
+  { q: `SELECT count("v") INTO "c9" FROM "cpu" WHERE "v" = 2 AND "n" != -3 GROUP BY time(1h) fill(none); SELECT "v"::float INTO "autogen"."c10" FROM "cpu" WHERE "s" = true`, method: 'GET', db: 'into_src' },
   // A field type conflict drops the whole point, and is counted in points.
   { q: 'CREATE DATABASE "conflicts"' },
   { write: 'cpu,host=a a=1,b=2 100', db: 'conflicts' },

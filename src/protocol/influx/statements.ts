@@ -58,7 +58,7 @@ const STATEMENT_ERROR_CODES: ReadonlySet<string> = new Set([
  * still run.
  */
 export async function executeStatement(stmt: Statement, statementId: number, ctx: StatementContext): Promise<StatementResult> {
-  const messages = ctx.readOnly && changesState(stmt) ? [{ level: 'warning' as const, text: readOnlyWarning(stmt) }] : [];
+  const messages = ctx.readOnly && changesState(stmt) ? [{ level: 'warning' as const, text: readOnlyWarning(stmt.kind === 'select' ? qualified(stmt, ctx) : stmt) }] : [];
   try {
     const series = await run(stmt, ctx);
     return { statementId, ...(series.length === 0 ? {} : { series }), ...(messages.length === 0 ? {} : { messages }) };
@@ -222,20 +222,44 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
   }
 }
 
+/**
+ * The statement with each source's and the INTO target's database and retention policy filled in
+ * (the request's database, a database's default policy), as influxd prints it in a warning.
+ */
+function qualified(stmt: SelectStatement, ctx: StatementContext): SelectStatement {
+  const policyOf = (database: string, named: string | undefined): string | undefined => {
+    if (named !== undefined && named !== '') return named;
+    return ctx.router.hasDatabase(database) ? ctx.router.retentionPolicies(database).defaultPolicy : named;
+  };
+  const database = ctx.database;
+  if (database === undefined || database === '') return stmt;
+  const sources = stmt.sources.map((s): Source => {
+    if (s.kind === 'subquery') return { kind: 'subquery', statement: qualified(s.statement, ctx) };
+    const db = s.database ?? database;
+    const retentionPolicy = policyOf(db, s.retentionPolicy ?? ctx.retentionPolicy);
+    return { ...s, database: db, ...(retentionPolicy === undefined ? {} : { retentionPolicy }) };
+  });
+  const into = stmt.into;
+  if (into === undefined) return { ...stmt, sources };
+  const intoDatabase = into.database ?? database;
+  const intoPolicy = policyOf(intoDatabase, into.retentionPolicy);
+  return { ...stmt, sources, into: { ...into, database: intoDatabase, ...(intoPolicy === undefined ? {} : { retentionPolicy: intoPolicy }) } };
+}
+
 /** Runs the SELECT and writes its rows into the INTO target; answers influxd's one-row `result` series. */
 async function selectInto(stmt: SelectStatement, into: NonNullable<SelectStatement['into']>, database: string, ctx: StatementContext): Promise<InfluxSeries[]> {
   const target = into.database ?? database;
-  if (!ctx.router.hasDatabase(target)) throw new StatementError(`database not found: ${target}`);
   ctx.authorize(target, 'write');
   const namespace: Namespace = { database: target, retentionPolicy: into.retentionPolicy === '' ? undefined : into.retentionPolicy };
-  // Checked before the query runs, as influxd does.
-  checkNamespace(ctx.router, namespace);
   const series: ResultSeries[] = [];
   // Buckets fill(null) fills are not written, not even count's, which shows them as 0.
   const fill = stmt.fill === undefined || stmt.fill.kind === 'null' ? { kind: 'none' as const } : stmt.fill;
   for await (const s of executeQuery(ctx.router, ctx.compile({ ...stmt, into: undefined, fill }, database), ctx.query)) series.push(s);
   const { batch, rows } = intoBatch(series, (s) => (into.allMeasurements ? s.name : into.name!));
   if (rows > 0) {
+    // As in influxd, a missing target only matters when there is something to write.
+    if (!ctx.router.hasDatabase(target)) throw new StatementError(`database not found: ${target}`);
+    checkNamespace(ctx.router, namespace);
     const result = await ctx.router.write(namespace, batch);
     if (result.errors.length > 0) throw new StatementError(`partial write: ${result.errors[0]!.message} dropped=${result.dropped}`);
   }

@@ -4,7 +4,7 @@
  * quotes a statement's text in the warning it adds when a GET request changes something.
  */
 import { formatGoDuration } from '../../core/index.ts';
-import type { Expr, Privilege, RetentionSettings, Source, Statement } from './ast.ts';
+import type { Expr, Privilege, RetentionSettings, SelectStatement, Source, Statement } from './ast.ts';
 import { KEYWORDS } from './scanner.ts';
 
 /**
@@ -42,8 +42,8 @@ export function readOnlyWarning(stmt: Statement): string {
 }
 
 /**
- * The text of a statement as influxd prints it in warnings and authorization errors, for the
- * statements that change state and the user statements (a SELECT ... INTO is named, not printed).
+ * The text of a statement as influxd prints it in warnings and authorization errors, for SELECT,
+ * the statements that change state and the user statements.
  */
 export function statementText(stmt: Statement): string {
   switch (stmt.kind) {
@@ -94,10 +94,39 @@ export function statementText(stmt: Statement): string {
     case 'revoke':
       return `REVOKE ${privilegeText(stmt.privilege)}${stmt.database === undefined ? '' : ` ON ${quoteIdent(stmt.database)}`} FROM ${quoteIdent(stmt.user)}`;
     case 'select':
-      return 'SELECT ... INTO';
+      return selectText(stmt);
     default:
       return stmt.kind;
   }
+}
+
+/** influxd prints ORDER BY only when the statement had it; the tree keeps DESC only, so ASC is never printed. */
+function selectText(s: SelectStatement): string {
+  let text = `SELECT ${s.fields.map((f) => (f.alias === undefined ? exprText(f.expr) : `${exprText(f.expr)} AS ${quoteIdent(f.alias)}`)).join(', ')}`;
+  if (s.into !== undefined) {
+    const prefix = s.into.database !== undefined ? `${quoteIdent(s.into.database)}.${s.into.retentionPolicy === undefined ? '' : quoteIdent(s.into.retentionPolicy)}.` : s.into.retentionPolicy !== undefined ? `${quoteIdent(s.into.retentionPolicy)}.` : '';
+    text += ` INTO ${prefix}${s.into.allMeasurements ? ':MEASUREMENT' : quoteIdent(s.into.name!)}`;
+  }
+  if (s.sources.length > 0) text += ` FROM ${s.sources.map(sourceText).join(', ')}`;
+  if (s.condition !== undefined) text += ` WHERE ${exprText(s.condition)}`;
+  if (s.dimensions.length > 0) text += ` GROUP BY ${s.dimensions.map((d) => exprText(d)).join(', ')}`;
+  switch (s.fill?.kind) {
+    case 'none':
+    case 'linear':
+    case 'previous':
+      text += ` fill(${s.fill.kind})`;
+      break;
+    case 'value':
+      text += ` fill(${s.fill.value})`;
+      break;
+  }
+  if (s.order === 'desc') text += ' ORDER BY time DESC';
+  if (s.limit > 0) text += ` LIMIT ${s.limit}`;
+  if (s.offset > 0) text += ` OFFSET ${s.offset}`;
+  if (s.slimit > 0) text += ` SLIMIT ${s.slimit}`;
+  if (s.soffset > 0) text += ` SOFFSET ${s.soffset}`;
+  if (s.timezone !== undefined) text += ` TZ('${s.timezone}')`;
+  return text;
 }
 
 /** `CREATE DATABASE ... WITH` prints Go durations (`48h0m0s`), unlike the policy statements. */
@@ -140,7 +169,7 @@ export function formatDuration(nanos: bigint): string {
 }
 
 function sourceText(source: Source): string {
-  if (source.kind === 'subquery') return '(...)';
+  if (source.kind === 'subquery') return `(${selectText(source.statement)})`;
   const prefix =
     source.database !== undefined ? `${quoteIdent(source.database)}.${source.retentionPolicy === undefined ? '' : quoteIdent(source.retentionPolicy)}.` : source.retentionPolicy !== undefined ? `${quoteIdent(source.retentionPolicy)}.` : '';
   return source.kind === 'regex' ? `${prefix}/${source.pattern.replace(/\//g, '\\/')}/` : `${prefix}${quoteIdent(source.name)}`;
@@ -160,7 +189,8 @@ export function exprText(e: Expr, parentPrecedence = 0): string {
     case 'integer':
       return String(e.value);
     case 'number':
-      return String(e.value);
+      // Go's strconv.FormatFloat(v, 'f', 3, 64), which influxd prints number literals with.
+      return e.value.toFixed(3);
     case 'string':
       return `'${e.value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
     case 'boolean':
