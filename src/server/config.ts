@@ -52,6 +52,8 @@ export interface ServerConfig {
   readonly limits: LimitsConfig;
   /** `[retention]`: how often expired partitions of retention policies are dropped. */
   readonly retention: RetentionConfig;
+  /** `[query] warm_up`: run a scratch workload at start so the first real queries are not slow. */
+  readonly warmUp: boolean;
   /** The config file that was read, as given on the command line, or null. */
   readonly configFile: string | null;
 }
@@ -107,6 +109,7 @@ export function loadConfig(
     auth: file.auth ?? DEFAULT_AUTH_CONFIG,
     limits: { ...DEFAULT_LIMITS, ...file.limits },
     retention: { ...DEFAULT_RETENTION_CONFIG, ...file.retention },
+    warmUp: file.query?.warmUp ?? true,
     configFile: overrides.configFile ?? null,
   };
 }
@@ -139,6 +142,7 @@ interface Layer {
   shards?: number;
   ingest?: { parseWorkers?: number; autoCreateDatabases?: boolean };
   retention?: Partial<RetentionConfig>;
+  query?: { warmUp?: boolean };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -205,7 +209,7 @@ function tomlReason(err: TomlError): string {
   return `line ${err.line}, column ${err.column}: ${reason}\n${frame.join('\n')}`.trimEnd();
 }
 
-const TOP_LEVEL_KEYS = ['bind', 'data_dir', 'storage', 'ingest', 'auth', 'limits', 'retention'];
+const TOP_LEVEL_KEYS = ['bind', 'data_dir', 'storage', 'ingest', 'query', 'auth', 'limits', 'retention'];
 
 function fileLayer(doc: Record<string, unknown>): Layer {
   const layer: Layer = {};
@@ -234,6 +238,9 @@ function fileLayer(doc: Record<string, unknown>): Layer {
         break;
       case 'retention':
         layer.retention = retentionLayer(value);
+        break;
+      case 'query':
+        layer.query = queryLayer(value);
         break;
       default:
         throw new RangeError(`unknown key "${key}"; known top-level keys: ${TOP_LEVEL_KEYS.join(', ')}`);
@@ -432,6 +439,16 @@ function ingestLayer(table: unknown): { parseWorkers?: number; autoCreateDatabas
     else throw new RangeError(`unknown key "ingest.${key}"; known keys in [ingest]: parse_workers, auto_create_databases`);
   }
   return ingest;
+}
+
+function queryLayer(table: unknown): { warmUp?: boolean } {
+  if (!isTable(table)) throw new TypeError(`query: expected a table ([query]), got ${describe(table)}`);
+  const query: { warmUp?: boolean } = {};
+  for (const [key, value] of Object.entries(table)) {
+    if (key === 'warm_up') query.warmUp = keyed('query.warm_up', () => booleanValue(value));
+    else throw new RangeError(`unknown key "query.${key}"; known keys in [query]: warm_up`);
+  }
+  return query;
 }
 
 function retentionLayer(table: unknown): Partial<RetentionConfig> {

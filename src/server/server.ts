@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createApp, ServerState, UserStore, USERS_FILE } from '../api/index.ts';
 import { LocalRouter } from '../cluster/index.ts';
 import { RetentionEnforcer } from '../retention/index.ts';
+import { warmUpQueryPath } from './warmup.ts';
 import { ParsePool } from '../protocol/lineprotocol/index.ts';
 import { RustsError, type Logger } from '../core/index.ts';
 import { formatBind, type ServerConfig } from './config.ts';
@@ -70,6 +71,8 @@ export async function startServer(config: ServerConfig, deps: { logger: Logger; 
   state.ready(router);
   const retention = new RetentionEnforcer({ router, logger, checkIntervalMs: config.retention.checkIntervalMs });
   if (config.retention.enabled) retention.start();
+  // In the background: requests are served meanwhile, one warm-up request at a time beside them.
+  const warmUp = config.warmUp ? warmUpQueryPath(logger).catch((err: unknown) => logger.warn('query warm-up failed', { error: errorMessage(err) })) : Promise.resolve();
 
   let closing: Promise<void> | undefined;
   return {
@@ -77,7 +80,7 @@ export async function startServer(config: ServerConfig, deps: { logger: Logger; 
     port,
     close() {
       closing ??= stopHttp(server)
-        .then(() => retention.stop())
+        .then(() => Promise.all([retention.stop(), warmUp]))
         .then(() => Promise.all([router.close(), parsePool.close()]))
         .then(() => undefined);
       return closing;

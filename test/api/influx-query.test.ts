@@ -43,9 +43,11 @@ describe('InfluxQL over /query', () => {
     assert.deepEqual(await q({ q: `SHOW TAG VALUES WITH KEY = "host" WHERE "dc" =~ /x/ AND "host" != 'b'`, db: 'telegraf' }), {
       results: [{ statement_id: 0, series: [{ name: 'cpu', columns: ['key', 'value'], values: [['host', 'a']] }] }],
     });
-    assert.deepEqual(await q({ q: `SHOW TAG VALUES WITH KEY = "host" WHERE "host" = 'a' OR "host" = 'b'`, db: 'telegraf' }), {
-      results: [{ statement_id: 0, error: 'not supported yet: this WHERE in a SHOW statement (only tag comparisons joined by AND)' }],
+    assert.deepEqual(await q({ q: `SHOW TAG VALUES WITH KEY = "host" WHERE "host" = 'b' OR "dc" = 'x'`, db: 'telegraf' }), {
+      results: [{ statement_id: 0, series: [{ name: 'cpu', columns: ['key', 'value'], values: [['host', 'a'], ['host', 'b']] }] }],
     });
+    assert.deepEqual(await q({ q: `SHOW MEASUREMENTS WHERE time > now() - 1h`, db: 'telegraf' }), { results: [{ statement_id: 0, error: "SHOW MEASUREMENTS doesn't support time in WHERE clause" }] });
+    assert.deepEqual(await q({ q: `SHOW TAG VALUES WITH KEY = "host" WHERE "v" > 1`, db: 'telegraf' }), { results: [{ statement_id: 0, error: 'invalid tag comparison operator' }] });
   });
 
   it('lists series keys', async () => {

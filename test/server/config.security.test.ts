@@ -79,6 +79,14 @@ permissions = { "*" = "read" }
     assert.deepEqual(config.auth, DEFAULT_AUTH_CONFIG);
     assert.deepEqual(config.limits, DEFAULT_LIMITS);
     assert.deepEqual(config.retention, DEFAULT_RETENTION_CONFIG);
+    assert.equal(config.warmUp, true);
+  });
+
+  it('reads [query] and names a bad key', () => {
+    assert.equal(load('').config().warmUp, true);
+    assert.equal(load('[query]\nwarm_up = false\n').config().warmUp, false);
+    assert.throws(() => load('[query]\nwarmup = false\n').config(), /unknown key "query.warmup"/);
+    assert.throws(() => load('[query]\nwarm_up = "yes"\n').config(), /query.warm_up/);
   });
 
   it('reads [retention] and names a bad key', () => {

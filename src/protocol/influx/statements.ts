@@ -2,8 +2,8 @@ import { fieldTypeName, formatGoDuration, RustsError, type Timestamp } from '../
 import { DEFAULT_RETENTION_POLICY, type Namespace, type RetentionPolicySpec, type ShardRouter } from '../../cluster/index.ts';
 import { MEASUREMENT_NAME, matchesValue, type Matcher } from '../../index/index.ts';
 import { checkNamespace, executeQuery, type LogicalQuery, type QueryContext, type ResultSeries } from '../../query/index.ts';
-import { changesState, deletionScope, readOnlyWarning, tagMatchers, unanchored } from '../../query/influxql/index.ts';
-import type { KeyFilter, Limits, RetentionSettings, SelectStatement, Source, Statement } from '../../query/influxql/index.ts';
+import { changesState, readOnlyWarning, seriesScope, unanchored } from '../../query/influxql/index.ts';
+import type { Expr, KeyFilter, Limits, RetentionSettings, SelectStatement, Source, Statement } from '../../query/influxql/index.ts';
 import { intoBatch } from './into.ts';
 import { timeFormatter, toInfluxSeries, type InfluxSeries, type StatementResult } from './results.ts';
 
@@ -87,7 +87,7 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
     case 'showMeasurements': {
       const database = databaseOf(ctx, [], stmt.database);
       ctx.authorize(database, 'read');
-      let names = stmt.condition === undefined ? ctx.router.measurements(database) : ctx.router.tagValues(database, MEASUREMENT_NAME, tagMatchers(stmt.condition));
+      let names = indexScope(ctx, database, stmt.condition, { error: "SHOW MEASUREMENTS doesn't support time in WHERE clause" }).measurements();
       const filter = stmt.measurement;
       if (filter !== undefined) {
         const matcher: Matcher = filter.op === '=' ? { name: MEASUREMENT_NAME, op: '=', value: filter.value } : { name: MEASUREMENT_NAME, op: '=~', value: unanchored(filter.value) };
@@ -99,21 +99,20 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
     case 'showTagKeys': {
       const database = databaseOf(ctx, stmt.sources, stmt.database);
       ctx.authorize(database, 'read');
-      const where = stmt.condition === undefined ? [] : tagMatchers(stmt.condition);
+      const scope = indexScope(ctx, database, stmt.condition);
       return measurementsOf(ctx, database, stmt.sources).flatMap((m) => {
-        const keys = page(ctx.router.tagKeys(database, [measurementIs(m), ...where]), stmt);
+        const keys = page(scope.tagKeys(m), stmt);
         return keys.length === 0 ? [] : [{ name: m, columns: ['tagKey'], values: keys.map((k) => [k]) }];
       });
     }
     case 'showTagValues': {
       const database = databaseOf(ctx, stmt.sources, stmt.database);
       ctx.authorize(database, 'read');
-      const where = stmt.condition === undefined ? [] : tagMatchers(stmt.condition);
+      const scope = indexScope(ctx, database, stmt.condition);
       return measurementsOf(ctx, database, stmt.sources).flatMap((m) => {
-        const series = [measurementIs(m), ...where];
-        const keys = ctx.router.tagKeys(database, series).filter((k) => keyMatches(stmt.key, k));
+        const keys = scope.tagKeys(m).filter((k) => keyMatches(stmt.key, k));
         const rows = page(
-          keys.flatMap((k) => ctx.router.tagValues(database, k, series).map((v) => [k, v])),
+          keys.flatMap((k) => scope.tagValues(k, m).map((v) => [k, v])),
           stmt,
         );
         return rows.length === 0 ? [] : [{ name: m, columns: ['key', 'value'], values: rows }];
@@ -132,9 +131,9 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
     case 'showSeries': {
       const database = databaseOf(ctx, stmt.sources, stmt.database);
       ctx.authorize(database, 'read');
-      const where = stmt.condition === undefined ? [] : tagMatchers(stmt.condition);
+      const scope = indexScope(ctx, database, stmt.condition);
       const measurements = stmt.sources.length === 0 ? undefined : measurementsOf(ctx, database, stmt.sources);
-      const keys = (measurements ?? [undefined]).flatMap((m) => ctx.router.seriesKeys(database, m === undefined ? where : [measurementIs(m), ...where]));
+      const keys = (measurements ?? [undefined]).flatMap((m) => scope.seriesKeys(m));
       const rows = page(keys, stmt).map((k) => [k]);
       return rows.length === 0 ? [] : [{ columns: ['key'], values: rows }];
     }
@@ -203,7 +202,10 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
       const measurements = stmt.sources.length === 0 ? undefined : measurementsOf(ctx, database, stmt.sources);
       const policies = ctx.router.retentionPolicies(database).policies.map((p): Namespace => ({ database, retentionPolicy: p.name }));
       const isField = (name: string) => (measurements ?? ctx.router.measurements(database)).some((m) => policies.some((ns) => ctx.router.fieldsOf(ns, m).has(name)));
-      const scope = deletionScope(stmt.condition, ctx.now, stmt.kind === 'delete', isField);
+      const scope = seriesScope(stmt.condition, ctx.now, {
+        time: stmt.kind === 'delete' ? 'range' : { error: "DROP SERIES doesn't support time in WHERE clause" },
+        fields: { isField, error: 'fields not supported in WHERE clause during deletion' },
+      });
       for (const m of measurements ?? [undefined]) {
         for (const conjunction of scope.disjuncts) {
           const matchers = m === undefined ? conjunction : [measurementIs(m), ...conjunction];
@@ -274,11 +276,11 @@ function cardinality(stmt: Extract<Statement, { kind: 'showCardinality' }>, ctx:
   const database = databaseOf(ctx, stmt.sources, stmt.database);
   ctx.authorize(database, 'read');
   if (stmt.dimensions.length > 0) throw new StatementError('not supported yet: SHOW ... CARDINALITY with GROUP BY');
-  const where = stmt.condition === undefined ? [] : tagMatchers(stmt.condition);
+  const scope = indexScope(ctx, database, stmt.condition);
   // Series per measurement, counted once: the measurements without a matching series drop out.
   const seriesCounts = new Map<string, number>();
   for (const m of measurementsOf(ctx, database, stmt.sources)) {
-    const n = ctx.router.seriesKeys(database, [measurementIs(m), ...where]).length;
+    const n = scope.seriesKeys(m).length;
     if (n > 0) seriesCounts.set(m, n);
   }
   const measurements = [...seriesCounts.keys()];
@@ -287,21 +289,20 @@ function cardinality(stmt: Extract<Statement, { kind: 'showCardinality' }>, ctx:
       const n = count(m);
       return n === 0 ? [] : [{ name: m, columns: ['count'], values: [[n]] }];
     });
+  // influxd estimates only over a whole database; FROM or WHERE make it count exactly.
+  const estimate = !stmt.exact && stmt.sources.length === 0 && stmt.condition === undefined;
   switch (stmt.of) {
     case 'series':
-      if (!stmt.exact) return [{ columns: ['cardinality estimation'], values: [[[...seriesCounts.values()].reduce((a, b) => a + b, 0)]] }];
+      if (estimate) return [{ columns: ['cardinality estimation'], values: [[[...seriesCounts.values()].reduce((a, b) => a + b, 0)]] }];
       return perMeasurement((m) => seriesCounts.get(m)!);
     case 'measurement':
-      return [{ columns: [stmt.exact ? 'count' : 'cardinality estimation'], values: [[measurements.length]] }];
+      return [{ columns: [estimate ? 'cardinality estimation' : 'count'], values: [[measurements.length]] }];
     case 'tagKey':
-      return perMeasurement((m) => ctx.router.tagKeys(database, [measurementIs(m), ...where]).length);
+      return perMeasurement((m) => scope.tagKeys(m).length);
     case 'tagValues': {
       const key = stmt.key;
       if (key === undefined) throw new StatementError('not supported yet: SHOW TAG VALUES CARDINALITY without WITH KEY');
-      return perMeasurement((m) => {
-        const series = [measurementIs(m), ...where];
-        return new Set(ctx.router.tagKeys(database, series).filter((k) => keyMatches(key, k)).flatMap((k) => ctx.router.tagValues(database, k, series).map((v) => `${k}=${v}`))).size;
-      });
+      return perMeasurement((m) => new Set(scope.tagKeys(m).filter((k) => keyMatches(key, k)).flatMap((k) => scope.tagValues(k, m).map((v) => `${k}=${v}`))).size);
     }
     case 'fieldKey': {
       const namespace = namespaceOf(ctx, database, stmt.sources);
@@ -317,6 +318,29 @@ function databaseOf(ctx: StatementContext, sources: readonly Source[], named?: s
   // In a statement's result InfluxDB leaves the name unquoted (its /write error quotes it).
   if (!ctx.router.hasDatabase(database)) throw new StatementError(`database not found: ${database}`);
   return database;
+}
+
+/** The index lookups of a SHOW statement over the series its WHERE selects: a union over the WHERE's OR branches. */
+interface IndexScope {
+  measurements(): string[];
+  tagKeys(measurement: string): string[];
+  tagValues(key: string, measurement: string): string[];
+  /** Of one measurement, or of every one. */
+  seriesKeys(measurement: string | undefined): string[];
+}
+
+function indexScope(ctx: StatementContext, database: string, condition: Expr | undefined, time: 'ignore' | { error: string } = 'ignore'): IndexScope {
+  const { disjuncts } = seriesScope(condition, ctx.now, { time });
+  const union = (lookup: (conjunction: readonly Matcher[]) => readonly string[]): string[] =>
+    disjuncts.length === 1 ? [...lookup(disjuncts[0]!)] : [...new Set(disjuncts.flatMap((c) => lookup(c)))].sort();
+  const of = (measurement: string | undefined, conjunction: readonly Matcher[]) => (measurement === undefined ? conjunction : [measurementIs(measurement), ...conjunction]);
+  const { router } = ctx;
+  return {
+    measurements: () => union((c) => (c.length === 0 ? router.measurements(database) : router.tagValues(database, MEASUREMENT_NAME, c))),
+    tagKeys: (m) => union((c) => router.tagKeys(database, of(m, c))),
+    tagValues: (key, m) => union((c) => router.tagValues(database, key, of(m, c))),
+    seriesKeys: (m) => union((c) => router.seriesKeys(database, of(m, c))),
+  };
 }
 
 /** The database of DROP MEASUREMENT, DROP SERIES and DELETE, which influxd reports missing with an empty name. */

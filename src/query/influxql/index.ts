@@ -10,7 +10,7 @@ export type * from './ast.ts';
 export { parseInfluxQL } from './statements.ts';
 export type { Params } from './parser.ts';
 export { compileSelect, type CompileOptions } from './compile.ts';
-export { deletionScope, tagMatchers, unanchored, type DeletionScope } from './where.ts';
+export { seriesScope, unanchored, type ScopeOptions, type SeriesScope } from './where.ts';
 export { InfluxQLParseError } from './errors.ts';
 export { changesState, readOnlyWarning, statementText, quoteIdent, exprText, formatDuration } from './format.ts';
 export { tokenize, KEYWORDS, type Token, type TokenKind, type Pos } from './scanner.ts';

@@ -14,17 +14,6 @@ export function unanchored(pattern: string): string {
   return `.*(?:${pattern}).*`;
 }
 
-/**
- * A SHOW statement's WHERE as tag matchers: comparisons of a tag with a string or a regex, joined
- * by AND (what Grafana's chained template variables send).
- */
-export function tagMatchers(condition: Expr): Matcher[] {
-  if (condition.kind === 'binary' && condition.op === 'AND') return [...tagMatchers(condition.left), ...tagMatchers(condition.right)];
-  const matcher = tagMatcher(condition);
-  if (matcher === undefined) throw new QueryError('not supported yet: this WHERE in a SHOW statement (only tag comparisons joined by AND)');
-  return [matcher];
-}
-
 function tagMatcher(e: Expr): Matcher | undefined {
   if (e.kind !== 'binary' || e.left.kind !== 'ref') return undefined;
   const { op, right } = e;
@@ -34,18 +23,28 @@ function tagMatcher(e: Expr): Matcher | undefined {
   return undefined;
 }
 
-/** What DROP SERIES and DELETE remove: the series of any of `disjuncts` (each a conjunction of matchers), within `range`. */
-export interface DeletionScope {
+/** The series a WHERE selects: those of any of `disjuncts` (each a conjunction of matchers), within `range` when it has one. */
+export interface SeriesScope {
   readonly disjuncts: readonly (readonly Matcher[])[];
   readonly range?: { readonly min: Timestamp; readonly max: Timestamp };
 }
 
+export interface ScopeOptions {
+  /**
+   * What a time comparison does: bounds the range (DELETE), is ignored (SHOW TAG VALUES and the
+   * like, where influxd uses it only to pick shards), or fails with this message.
+   */
+  readonly time: 'range' | 'ignore' | { readonly error: string };
+  /** Names that are fields, refused with this message (deletions); unchecked when absent. */
+  readonly fields?: { readonly isField: (name: string) => boolean; readonly error: string };
+}
+
 /**
- * The WHERE of DROP SERIES (`allowTime` false) or DELETE. As in influxd, time comparisons bound
- * the whole deletion wherever they stand, and the tag comparisons may be joined by AND and OR.
- * `isField` tells the names that are fields, which influxd refuses here.
+ * The WHERE of a statement that selects series rather than points (SHOW, DROP SERIES, DELETE):
+ * tag comparisons with strings and regexes joined by AND and OR, and, as in influxd, time
+ * comparisons that bound the whole statement wherever they stand.
  */
-export function deletionScope(condition: Expr | undefined, now: Timestamp, allowTime: boolean, isField: (name: string) => boolean): DeletionScope {
+export function seriesScope(condition: Expr | undefined, now: Timestamp, options: ScopeOptions): SeriesScope {
   if (condition === undefined) return { disjuncts: [[]] };
   let min = MIN_TIMESTAMP;
   let max = MAX_TIMESTAMP;
@@ -61,16 +60,19 @@ export function deletionScope(condition: Expr | undefined, now: Timestamp, allow
     }
     const bound = timeBound(e, now);
     if (bound !== undefined) {
-      if (!allowTime) throw new QueryError("DROP SERIES doesn't support time in WHERE clause");
-      hasTime = true;
-      if (bound.min > min) min = bound.min;
-      if (bound.max < max) max = bound.max;
+      if (typeof options.time === 'object') throw new QueryError(options.time.error);
+      if (options.time === 'range') {
+        hasTime = true;
+        if (bound.min > min) min = bound.min;
+        if (bound.max < max) max = bound.max;
+      }
       return 'all';
     }
-    if (e.kind === 'binary' && e.left.kind === 'ref' && isField(e.left.name)) throw new QueryError('fields not supported in WHERE clause during deletion');
+    if (options.fields !== undefined && e.kind === 'binary' && e.left.kind === 'ref' && options.fields.isField(e.left.name)) throw new QueryError(options.fields.error);
     const matcher = tagMatcher(e);
-    if (matcher === undefined) throw new QueryError('not supported yet: this WHERE in a deletion (tag comparisons with strings or regexes, and time)');
-    return [[matcher]];
+    if (matcher !== undefined) return [[matcher]];
+    if (e.kind === 'binary' && !['=', '!=', '=~', '!~'].includes(e.op)) throw new QueryError('invalid tag comparison operator');
+    throw new QueryError('not supported yet: this WHERE (tags compared with strings or regexes, joined by AND and OR, and time)');
   };
   const tags = walk(condition);
   const disjuncts = tags === 'all' ? [[]] : tags;
