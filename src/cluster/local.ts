@@ -159,14 +159,13 @@ export class LocalRouter implements ShardRouter {
 
   private async openPolicy(databaseDir: string, shardCount: number, meta: PolicyMeta): Promise<Policy> {
     const dir = join(databaseDir, meta.dir);
-    const engine = { ...this.options.engine };
     // A partition never spans more than the policy's shard duration, so expiry drops what influxd would.
     const shardMs = Number(BigInt(meta.shardDuration) / 1_000_000n);
-    const partitionDurationMs = Math.min(engine.partitionDurationMs ?? DEFAULT_ENGINE_OPTIONS.partitionDurationMs, shardMs);
+    const partitionDurationMs = Math.min(this.options.engine?.partitionDurationMs ?? DEFAULT_ENGINE_OPTIONS.partitionDurationMs, shardMs);
     const shards: StorageEngine[] = [];
     try {
       for (let i = 0; i < shardCount; i++) {
-        shards.push(await StorageEngine.open({ ...engine, partitionDurationMs, dataDir: join(dir, String(i)) }, { logger: this.logger, fs: this.fs }));
+        shards.push(await StorageEngine.open({ ...this.options.engine, partitionDurationMs, dataDir: join(dir, String(i)) }, { logger: this.logger, fs: this.fs }));
       }
     } catch (err) {
       await Promise.all(shards.map((s) => s.close()));

@@ -72,7 +72,7 @@ export async function startServer(config: ServerConfig, deps: { logger: Logger; 
   const retention = new RetentionEnforcer({ router, logger, checkIntervalMs: config.retention.checkIntervalMs });
   if (config.retention.enabled) retention.start();
   // In the background: requests are served meanwhile, one warm-up request at a time beside them.
-  const warmUp = config.warmUp ? warmUpQueryPath(logger).catch((err: unknown) => logger.warn('query warm-up failed', { error: errorMessage(err) })) : Promise.resolve();
+  const warmUp = config.warmUp ? warmUpQueryPath(logger, { busy: servingSince(state) }).catch((err: unknown) => logger.warn('query warm-up failed', { error: errorMessage(err) })) : Promise.resolve();
 
   let closing: Promise<void> | undefined;
   return {
@@ -95,6 +95,18 @@ async function openUsers(config: ServerConfig): Promise<UserStore> {
   } catch (err) {
     throw new StartupError(`Cannot load the users in "${join(config.dataDir, USERS_FILE)}": ${errorMessage(err)}`, { cause: err });
   }
+}
+
+/** Whether the server took requests since the last call: the warm-up gives way to real traffic. */
+function servingSince(state: ServerState): () => boolean {
+  const handled = () => state.counters.writeRequests + state.counters.queryRequests;
+  let seen = handled();
+  return () => {
+    const now = handled();
+    const busy = now !== seen;
+    seen = now;
+    return busy;
+  };
 }
 
 async function prepareDataDir(dir: string): Promise<void> {

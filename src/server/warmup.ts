@@ -7,6 +7,7 @@ import { MemFs } from '../storage/index.ts';
 
 /** Requests the warm-up sends: enough for V8 to optimise the query path (measured: ~200 take it to steady latency). */
 const WARM_UP_REQUESTS = 240;
+const BUSY_PAUSE_MS = 100;
 const HOSTS = 4;
 const POINTS = 720;
 const STEP_S = 10;
@@ -19,9 +20,11 @@ const START_S = 1_700_000_000;
  *
  * JavaScript runs interpreted until V8 has seen a function often enough to optimise it, so without
  * this the first dozen or so queries after a start take several times their steady latency. The
- * user's data is never touched; requests are sent one at a time, so real requests interleave.
+ * user's data is never touched. Requests are sent one at a time, and while `busy()` says real
+ * requests came in since it was last asked, the warm-up waits: real work warms the JIT as well,
+ * and must not share the CPU with this.
  */
-export async function warmUpQueryPath(logger: Logger): Promise<void> {
+export async function warmUpQueryPath(logger: Logger, options: { readonly busy?: () => boolean } = {}): Promise<void> {
   const started = performance.now();
   const router = await LocalRouter.open({ dataDir: '/warm-up', shards: 1 }, { logger: silentLogger, fs: new MemFs() });
   const state = new ServerState();
@@ -43,6 +46,7 @@ export async function warmUpQueryPath(logger: Logger): Promise<void> {
     ];
     const native = JSON.stringify({ database: 'warm', measurement: 'cpu', select: [{ fn: 'mean', field: 'user' }], start: START_S * 1000, end: end * 1000, groupBy: { time: '1m', tags: ['host'] } });
     for (let i = 0; i < WARM_UP_REQUESTS; i++) {
+      while (options.busy?.() === true) await new Promise((resolve) => setTimeout(resolve, BUSY_PAUSE_MS));
       if (i % 8 === 7) await send('POST', '/query', native, 'application/json');
       else await send('GET', `/query?${new URLSearchParams({ db: 'warm', epoch: i % 2 === 0 ? 'ms' : '', q: influxql[i % influxql.length]! })}`);
     }
