@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Router } from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import { DEFAULT_CHUNK_SIZE, encodeChunkedResults, encodeCsv, encodeResults, executeStatement, type StatementContext, type StatementResult } from '../protocol/influx/index.ts';
+import { authorizeQuery, DEFAULT_CHUNK_SIZE, encodeChunkedResults, encodeCsv, encodeResults, executeStatement, type StatementContext, type StatementResult } from '../protocol/influx/index.ts';
 import { compileSelect, parseInfluxQL } from '../query/influxql/index.ts';
-import { authorize, authorizeBootstrap, executeUserStatement, isAuthorized, principalOf, requireAdmin, type AuthState, type UserStore } from './auth/index.ts';
+import { authorizeBootstrap, executeUserStatement, isAuthorized, principalOf, type AuthState, type UserStore } from './auth/index.ts';
 import { readRequestBody, type LimitsConfig } from './limits/index.ts';
 import type { ServerState } from './state.ts';
 
@@ -103,14 +103,15 @@ export async function influxQuery(ctx: Context, state: ServerState, options: Inf
           return state.router.tagKeys(namespace.database, []).includes(name);
         },
       }),
-    authorize: (db, access) => authorize(ctx, db, access),
-    requireAdmin: (action) => requireAdmin(ctx, action),
+    principal: principalOf(ctx).name,
+    permits: (requirement) => ('admin' in requirement ? principalOf(ctx).admin : isAuthorized(ctx, requirement.database, requirement.access)),
     users: { execute: (stmt) => executeUserStatement(stmt, options.users, { principal: principalOf(ctx), hasDatabase: (db) => state.router.hasDatabase(db) }) },
     canAccess: (db) => isAuthorized(ctx, db, 'read') || isAuthorized(ctx, db, 'write'),
   };
   const results: StatementResult[] = [];
   // InfluxDB authorizes a query as a whole before running it; the bootstrap rule is checked so.
   authorizeBootstrap(principalOf(ctx), statements);
+  authorizeQuery(statements, context);
   for (let i = 0; i < statements.length; i++) {
     const stmt = statements[i]!;
     const result = await executeStatement(stmt, i, context);

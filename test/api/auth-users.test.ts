@@ -372,7 +372,7 @@ describe('user statements over /query', () => {
     await f('SHOW MEASUREMENTS', u, 200, ok, 'db1');
     await f('GRANT WRITE ON db1 TO u', adm, 200, ok);
     assert.equal((await write(u)).status, 204);
-    await f('SHOW MEASUREMENTS', u, 403, { error: '"u" user is not authorized to read from database "db1"' }, 'db1');
+    await f('SHOW MEASUREMENTS', u, 403, { error: "error authorizing query: u not authorized to execute statement 'SHOW MEASUREMENTS', requires READ on db1" }, 'db1');
 
     await f(`SET PASSWORD FOR u = 'q'`, adm, 200, ok);
     await f('SHOW DATABASES', u, 401, { error: 'authorization failed' });

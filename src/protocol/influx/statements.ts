@@ -2,9 +2,10 @@ import { fieldTypeName, formatGoDuration, RustsError, type Timestamp } from '../
 import { DEFAULT_RETENTION_POLICY, type Namespace, type RetentionPolicySpec, type ShardRouter } from '../../cluster/index.ts';
 import { MEASUREMENT_NAME, matchesValue, type Matcher } from '../../index/index.ts';
 import { checkNamespace, executeQuery, type LogicalQuery, type QueryContext, type ResultSeries } from '../../query/index.ts';
-import { changesState, readOnlyWarning, seriesScope, unanchored } from '../../query/influxql/index.ts';
+import { changesState, readOnlyWarning, seriesScope, statementText, unanchored } from '../../query/influxql/index.ts';
 import type { Expr, KeyFilter, Limits, RetentionSettings, SelectStatement, Source, Statement } from '../../query/influxql/index.ts';
 import { intoBatch } from './into.ts';
+import { requirements, type Requirement } from './privileges.ts';
 import { timeFormatter, toInfluxSeries, type InfluxSeries, type StatementResult } from './results.ts';
 
 /** What running one statement needs from the request that carries it. */
@@ -22,9 +23,10 @@ export interface StatementContext {
   readonly epoch: string | undefined;
   /** Turns a SELECT into the executor's plan (the InfluxQL compiler). */
   readonly compile: (stmt: SelectStatement, database: string) => LogicalQuery;
-  /** Throw when the caller may not read (or write) `database`, or is no admin; the request then fails as a whole, as in InfluxDB. */
-  readonly authorize: (database: string, access: 'read' | 'write') => void;
-  readonly requireAdmin: (action: string) => void;
+  /** Who is asking, for influxd's authorization errors (empty with auth off). */
+  readonly principal: string;
+  /** Whether the caller has a privilege (`authorizeQuery` checks every statement's before any runs). */
+  readonly permits: (requirement: Requirement) => boolean;
   /** Whether the caller may read or write the database: SHOW DATABASES lists those, as influxd does. */
   readonly canAccess: (database: string) => boolean;
   /**
@@ -36,6 +38,28 @@ export interface StatementContext {
       stmt: Extract<Statement, { kind: 'showUsers' | 'showGrants' | 'createUser' | 'dropUser' | 'setPassword' | 'grant' | 'revoke' }>,
     ) => Promise<InfluxSeries[] | string>;
   };
+}
+
+/** A statement the caller lacks a privilege for: the whole query is refused with 403, as by influxd. */
+export class QueryForbiddenError extends RustsError {
+  constructor(message: string) {
+    super('forbidden', message);
+  }
+}
+
+/**
+ * Checks every statement's privileges before any runs (influxd's order: a query with one forbidden
+ * statement changes nothing), with influxd's wording.
+ * @throws QueryForbiddenError
+ */
+export function authorizeQuery(statements: readonly Statement[], ctx: StatementContext): void {
+  for (const stmt of statements) {
+    for (const requirement of requirements(stmt, ctx.database)) {
+      if (ctx.permits(requirement)) continue;
+      const needs = 'admin' in requirement ? 'admin privilege' : `${requirement.access.toUpperCase()} on ${requirement.database}`;
+      throw new QueryForbiddenError(`error authorizing query: ${ctx.principal} not authorized to execute statement '${statementText(stmt)}', requires ${needs}`);
+    }
+  }
 }
 
 /** A failure InfluxDB reports in the statement's result rather than as the request's error. */
@@ -72,7 +96,6 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
   switch (stmt.kind) {
     case 'select': {
       const database = databaseOf(ctx, stmt.sources);
-      ctx.authorize(database, 'read');
       if (stmt.into !== undefined) return selectInto(stmt, stmt.into, database, ctx);
       const query = ctx.compile(stmt, database);
       const time = timeFormatter(ctx.epoch, query.timezone);
@@ -86,7 +109,6 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
     }
     case 'showMeasurements': {
       const database = databaseOf(ctx, [], stmt.database);
-      ctx.authorize(database, 'read');
       let names = indexScope(ctx, database, stmt.condition, { error: "SHOW MEASUREMENTS doesn't support time in WHERE clause" }).measurements();
       const filter = stmt.measurement;
       if (filter !== undefined) {
@@ -98,7 +120,6 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
     }
     case 'showTagKeys': {
       const database = databaseOf(ctx, stmt.sources, stmt.database);
-      ctx.authorize(database, 'read');
       const scope = indexScope(ctx, database, stmt.condition);
       return measurementsOf(ctx, database, stmt.sources).flatMap((m) => {
         const keys = page(scope.tagKeys(m), stmt);
@@ -107,7 +128,6 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
     }
     case 'showTagValues': {
       const database = databaseOf(ctx, stmt.sources, stmt.database);
-      ctx.authorize(database, 'read');
       const scope = indexScope(ctx, database, stmt.condition);
       return measurementsOf(ctx, database, stmt.sources).flatMap((m) => {
         const keys = scope.tagKeys(m).filter((k) => keyMatches(stmt.key, k));
@@ -120,7 +140,6 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
     }
     case 'showFieldKeys': {
       const database = databaseOf(ctx, stmt.sources, stmt.database);
-      ctx.authorize(database, 'read');
       const namespace = namespaceOf(ctx, database, stmt.sources);
       return measurementsOf(ctx, database, stmt.sources).flatMap((m) => {
         const fields = [...ctx.router.fieldsOf(namespace, m)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -130,7 +149,6 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
     }
     case 'showSeries': {
       const database = databaseOf(ctx, stmt.sources, stmt.database);
-      ctx.authorize(database, 'read');
       const scope = indexScope(ctx, database, stmt.condition);
       const measurements = stmt.sources.length === 0 ? undefined : measurementsOf(ctx, database, stmt.sources);
       const keys = (measurements ?? [undefined]).flatMap((m) => scope.seriesKeys(m));
@@ -152,7 +170,6 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
     }
     case 'showRetentionPolicies': {
       const database = databaseOf(ctx, [], stmt.database);
-      ctx.authorize(database, 'read');
       const { policies, defaultPolicy } = ctx.router.retentionPolicies(database);
       const values = policies.map((p) => [p.name, formatGoDuration(p.duration), formatGoDuration(p.shardDuration), p.replication, p.name === defaultPolicy]);
       return [{ columns: ['name', 'duration', 'shardGroupDuration', 'replicaN', 'default'], values }];
@@ -164,15 +181,12 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
         .filter((db) => ctx.canAccess(db))
         .map((db) => ({ name: db, columns: ['name', 'query'], values: [] }));
     case 'createDatabase':
-      ctx.requireAdmin(`create database "${stmt.name}"`);
       await ctx.router.createDatabase(stmt.name, stmt.retention === undefined ? undefined : policySpec(stmt.retention, stmt.retention.name));
       return [];
     case 'createRetentionPolicy':
-      ctx.requireAdmin(`create retention policy "${stmt.name}"`);
       await ctx.router.createRetentionPolicy(databaseOf(ctx, [], stmt.database), policySpec(stmt.settings, stmt.name), stmt.settings.isDefault === true);
       return [];
     case 'alterRetentionPolicy': {
-      ctx.requireAdmin(`alter retention policy "${stmt.name}"`);
       const { duration, shardDuration, replication, isDefault } = stmt.settings;
       await ctx.router.alterRetentionPolicy(databaseOf(ctx, [], stmt.database), stmt.name, {
         ...(duration === undefined ? {} : { duration }),
@@ -184,21 +198,18 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
     }
     case 'dropRetentionPolicy': {
       const database = databaseOf(ctx, [], stmt.database);
-      ctx.authorize(database, 'write');
       // Dropping a policy that does not exist is no error in InfluxDB either.
       await ctx.router.dropRetentionPolicy(database, stmt.name);
       return [];
     }
     case 'dropMeasurement': {
       const database = deletionDatabase(ctx);
-      ctx.requireAdmin(`drop measurement "${stmt.name}"`);
       await ctx.router.deleteSeries(database, [measurementIs(stmt.name)]);
       return [];
     }
     case 'dropSeries':
     case 'delete': {
       const database = deletionDatabase(ctx, stmt.sources);
-      ctx.authorize(database, 'write');
       const measurements = stmt.sources.length === 0 ? undefined : measurementsOf(ctx, database, stmt.sources);
       const policies = ctx.router.retentionPolicies(database).policies.map((p): Namespace => ({ database, retentionPolicy: p.name }));
       const isField = (name: string) => (measurements ?? ctx.router.measurements(database)).some((m) => policies.some((ns) => ctx.router.fieldsOf(ns, m).has(name)));
@@ -215,7 +226,6 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
       return [];
     }
     case 'dropDatabase':
-      ctx.requireAdmin(`drop database "${stmt.name}"`);
       // Dropping a database that does not exist is no error in InfluxDB either.
       await ctx.router.dropDatabase(stmt.name);
       return [];
@@ -251,7 +261,6 @@ function qualified(stmt: SelectStatement, ctx: StatementContext): SelectStatemen
 /** Runs the SELECT and writes its rows into the INTO target; answers influxd's one-row `result` series. */
 async function selectInto(stmt: SelectStatement, into: NonNullable<SelectStatement['into']>, database: string, ctx: StatementContext): Promise<InfluxSeries[]> {
   const target = into.database ?? database;
-  ctx.authorize(target, 'write');
   const namespace: Namespace = { database: target, retentionPolicy: into.retentionPolicy === '' ? undefined : into.retentionPolicy };
   const series: ResultSeries[] = [];
   // Buckets fill(null) fills are not written, not even count's, which shows them as 0.
@@ -274,7 +283,6 @@ async function selectInto(stmt: SelectStatement, into: NonNullable<SelectStateme
  */
 function cardinality(stmt: Extract<Statement, { kind: 'showCardinality' }>, ctx: StatementContext): InfluxSeries[] {
   const database = databaseOf(ctx, stmt.sources, stmt.database);
-  ctx.authorize(database, 'read');
   if (stmt.dimensions.length > 0) throw new StatementError('not supported yet: SHOW ... CARDINALITY with GROUP BY');
   const scope = indexScope(ctx, database, stmt.condition);
   // Series per measurement, counted once: the measurements without a matching series drop out.

@@ -4,7 +4,7 @@
  * quotes a statement's text in the warning it adds when a GET request changes something.
  */
 import { formatGoDuration } from '../../core/index.ts';
-import type { Expr, Privilege, RetentionSettings, SelectStatement, Source, Statement } from './ast.ts';
+import type { Expr, KeyFilter, Limits, Privilege, RetentionSettings, SelectStatement, Source, Statement } from './ast.ts';
 import { KEYWORDS } from './scanner.ts';
 
 /**
@@ -95,8 +95,75 @@ export function statementText(stmt: Statement): string {
       return `REVOKE ${privilegeText(stmt.privilege)}${stmt.database === undefined ? '' : ` ON ${quoteIdent(stmt.database)}`} FROM ${quoteIdent(stmt.user)}`;
     case 'select':
       return selectText(stmt);
+    case 'explain':
+      return `EXPLAIN ${stmt.analyze ? 'ANALYZE ' : ''}${selectText(stmt.statement)}`;
+    case 'killQuery':
+      return `KILL QUERY ${stmt.id}${stmt.host === undefined ? '' : ` ON ${quoteIdent(stmt.host)}`}`;
+    default:
+      return showText(stmt);
+  }
+}
+
+type ShowStatement = Exclude<Statement, { kind: 'select' | 'explain' | 'killQuery' }>;
+
+/** The SHOW statements: `SHOW <what>[ ON db][ FROM ...][ WITH ...][ WHERE ...][ GROUP BY ...] <limits>`. */
+function showText(stmt: ShowStatement): string {
+  const on = (database: string | undefined) => (database === undefined ? '' : ` ON ${quoteIdent(database)}`);
+  const from = (sources: readonly Source[]) => (sources.length === 0 ? '' : ` FROM ${sources.map(sourceText).join(', ')}`);
+  const where = (condition: Expr | undefined) => (condition === undefined ? '' : ` WHERE ${exprText(condition)}`);
+  const limits = (l: Limits, series = false) =>
+    (l.limit > 0 ? ` LIMIT ${l.limit}` : '') + (l.offset > 0 ? ` OFFSET ${l.offset}` : '') + (series && l.slimit > 0 ? ` SLIMIT ${l.slimit}` : '') + (series && l.soffset > 0 ? ` SOFFSET ${l.soffset}` : '');
+  switch (stmt.kind) {
+    case 'showDatabases':
+      return 'SHOW DATABASES';
+    case 'showMeasurements': {
+      const m = stmt.measurement;
+      const withMeasurement = m === undefined ? '' : m.op === '=~' ? ` WITH MEASUREMENT =~ ${regexText(m.value)}` : ` WITH MEASUREMENT = ${quoteIdent(m.value)}`;
+      return `SHOW MEASUREMENTS${on(stmt.database)}${withMeasurement}${where(stmt.condition)}${limits(stmt)}`;
+    }
+    case 'showTagKeys':
+      return `SHOW TAG KEYS${on(stmt.database)}${from(stmt.sources)}${where(stmt.condition)}${limits(stmt, true)}`;
+    case 'showTagValues':
+      return `SHOW TAG VALUES${on(stmt.database)}${from(stmt.sources)}${keyText(stmt.key)}${where(stmt.condition)}${limits(stmt)}`;
+    case 'showFieldKeys':
+      return `SHOW FIELD KEYS${on(stmt.database)}${from(stmt.sources)}${limits(stmt)}`;
+    case 'showSeries':
+      return `SHOW SERIES${on(stmt.database)}${from(stmt.sources)}${where(stmt.condition)}${limits(stmt)}`;
+    case 'showCardinality': {
+      const what = { series: 'SERIES', measurement: 'MEASUREMENT', tagKey: 'TAG KEY', tagValues: 'TAG VALUES', fieldKey: 'FIELD KEY' }[stmt.of];
+      const groupBy = stmt.dimensions.length === 0 ? '' : ` GROUP BY ${stmt.dimensions.map((d) => exprText(d)).join(', ')}`;
+      const key = stmt.key === undefined ? '' : keyText(stmt.key);
+      return `SHOW ${what} ${stmt.exact ? 'EXACT ' : ''}CARDINALITY${on(stmt.database)}${from(stmt.sources)}${key}${where(stmt.condition)}${groupBy}${limits(stmt)}`;
+    }
+    case 'showRetentionPolicies':
+      return `SHOW RETENTION POLICIES${on(stmt.database)}`;
+    case 'showContinuousQueries':
+      return 'SHOW CONTINUOUS QUERIES';
+    case 'showQueries':
+      return 'SHOW QUERIES';
+    case 'showShards':
+      return 'SHOW SHARDS';
+    case 'showShardGroups':
+      return 'SHOW SHARD GROUPS';
+    case 'showSubscriptions':
+      return 'SHOW SUBSCRIPTIONS';
+    case 'showStats':
+    case 'showDiagnostics':
+      return `SHOW ${stmt.kind === 'showStats' ? 'STATS' : 'DIAGNOSTICS'}${stmt.module === undefined ? '' : ` FOR ${exprText({ kind: 'string', value: stmt.module })}`}`;
     default:
       return stmt.kind;
+  }
+}
+
+function keyText(key: KeyFilter): string {
+  switch (key.op) {
+    case 'in':
+      return ` WITH KEY IN (${key.keys.map(quoteIdent).join(', ')})`;
+    case '=~':
+    case '!~':
+      return ` WITH KEY ${key.op} ${regexText(key.pattern)}`;
+    default:
+      return ` WITH KEY ${key.op} ${quoteIdent(key.key)}`;
   }
 }
 
@@ -146,6 +213,11 @@ function privilegeText(privilege: Privilege): string {
 
 const BARE_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** A regex literal: the pattern as written, its slashes escaped. */
+function regexText(pattern: string): string {
+  return `/${pattern.replace(/\//g, '\\/')}/`;
+}
+
 /** An identifier as InfluxQL needs it written: bare when it can be, else double-quoted. */
 export function quoteIdent(name: string): string {
   if (BARE_IDENT.test(name) && !KEYWORDS.has(name.toUpperCase())) return name;
@@ -172,7 +244,7 @@ function sourceText(source: Source): string {
   if (source.kind === 'subquery') return `(${selectText(source.statement)})`;
   const prefix =
     source.database !== undefined ? `${quoteIdent(source.database)}.${source.retentionPolicy === undefined ? '' : quoteIdent(source.retentionPolicy)}.` : source.retentionPolicy !== undefined ? `${quoteIdent(source.retentionPolicy)}.` : '';
-  return source.kind === 'regex' ? `${prefix}/${source.pattern.replace(/\//g, '\\/')}/` : `${prefix}${quoteIdent(source.name)}`;
+  return source.kind === 'regex' ? `${prefix}${regexText(source.pattern)}` : `${prefix}${quoteIdent(source.name)}`;
 }
 
 const PRECEDENCE: Readonly<Record<string, number>> = { OR: 1, AND: 2, '=': 4, '!=': 4, '<': 4, '<=': 4, '>': 4, '>=': 4, '=~': 4, '!~': 4, '+': 5, '-': 5, '|': 5, '^': 5, '*': 6, '/': 6, '%': 6, '&': 6 };
@@ -185,7 +257,7 @@ export function exprText(e: Expr, parentPrecedence = 0): string {
     case 'wildcard':
       return e.cast === undefined ? '*' : `*::${e.cast}`;
     case 'regex':
-      return `/${e.pattern.replace(/\//g, '\\/')}/`;
+      return regexText(e.pattern);
     case 'integer':
       return String(e.value);
     case 'number':
