@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { WriteBatch, type FieldType, type TimeRange, type Logger, type RustsError } from '../core/index.ts';
 import type { Matcher, RoaringBitmap32 } from '../index/index.ts';
 import {
+  BlockCache,
   DEFAULT_ENGINE_OPTIONS,
   NodeFs,
   StorageEngine,
@@ -104,6 +105,8 @@ class Database {
  */
 export class LocalRouter implements ShardRouter {
   private readonly databasesByName = new Map<string, Database>();
+  /** One block cache for every engine: `block_cache_size` bounds the server, however many databases, policies and shards it has. */
+  private readonly cache: BlockCache;
   /** Creates and drops of databases and policies run one at a time, so two requests creating one database open it once. */
   private metaQueue: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -112,7 +115,9 @@ export class LocalRouter implements ShardRouter {
     private readonly options: LocalRouterOptions,
     private readonly fs: Fs,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.cache = new BlockCache(options.engine?.blockCacheBytes ?? DEFAULT_ENGINE_OPTIONS.blockCacheBytes);
+  }
 
   /** Opens every database found in `options.dataDir` (replaying their WALs). */
   static async open(options: LocalRouterOptions, deps: { logger: Logger; fs?: Fs }): Promise<LocalRouter> {
@@ -165,7 +170,7 @@ export class LocalRouter implements ShardRouter {
     const shards: StorageEngine[] = [];
     try {
       for (let i = 0; i < shardCount; i++) {
-        shards.push(await StorageEngine.open({ ...this.options.engine, partitionDurationMs, dataDir: join(dir, String(i)) }, { logger: this.logger, fs: this.fs }));
+        shards.push(await StorageEngine.open({ ...this.options.engine, partitionDurationMs, dataDir: join(dir, String(i)) }, { logger: this.logger, fs: this.fs, cache: this.cache }));
       }
     } catch (err) {
       await Promise.all(shards.map((s) => s.close()));

@@ -9,14 +9,14 @@
  * Streaming slots (accumulators.ts) keep only per-bucket numbers; the others (collect.ts), raw
  * transformations and aux fields keep the group's filtered columns, bounded by maxPoints.
  */
-import { joinTimestamp, MAX_TIMESTAMP, MIN_TIMESTAMP, timestampMillis, timestampSubMillis, type Column, type Tag, type TimeRange } from '../core/index.ts';
+import { type FieldType, joinTimestamp, MAX_TIMESTAMP, MIN_TIMESTAMP, timestampMillis, timestampSubMillis, type Column, type Tag, type TimeRange } from '../core/index.ts';
 import { isStreaming, streamingAccumulator, type Accumulator } from './accumulators.ts';
 import { collectSlot } from './collect.ts';
 import type { Node } from './compile.ts';
 import { tagValue } from './condition.ts';
 import { QueryLimitError } from './errors.ts';
 import { applyFill } from './fill.ts';
-import { applyBinary } from './math.ts';
+import { applyBinary, applyMath } from './math.ts';
 import type { MeasurementPlan } from './measurement.ts';
 import type { ResultValue } from './plan.ts';
 import { cellOf, lowerBound, mergeSorted, Points, upperBound, type Merged } from './points.ts';
@@ -25,13 +25,14 @@ import { transform } from './transforms.ts';
 type Row = [bigint, ...ResultValue[]];
 
 /** influxd does not fill the functions that emit points of their own. */
-const UNFILLED = new Set(['top', 'bottom', 'distinct', 'integral']);
+const UNFILLED = new Set(['top', 'bottom', 'sample', 'distinct', 'integral']);
 
 /** Fields whose raw points a projection transforms (no GROUP BY time). */
 function pointsFields(n: Node): string[] {
   if (n.kind === 'points') return [n.field];
   if (n.kind === 'transform') return pointsFields(n.input);
   if (n.kind === 'binary') return [...pointsFields(n.left), ...pointsFields(n.right)];
+  if (n.kind === 'math') return n.args.flatMap(pointsFields);
   return [];
 }
 
@@ -181,8 +182,16 @@ export class AggregateGroup {
           return this.aux(n.name, slotPoints[compiled.loneSelector ?? 0], merged[compiled.loneSelector ?? 0]);
         case 'transform':
           return this.transform(n, evaluate(n.input) as Points, span);
-        case 'binary':
-          return this.binary(n, evaluate(n.left), evaluate(n.right));
+        case 'binary': {
+          const type = plan.typeOf(n);
+          return this.pointwise(type, evaluate(n.left), evaluate(n.right), (a, b) => applyBinary(n.op, a, b, type));
+        }
+        case 'math': {
+          const type = plan.typeOf(n);
+          const [x, y] = n.args.map(evaluate);
+          if (y === undefined) return this.pointwise(type, x!, null, (a) => applyMath(n.fn, [a], type));
+          return this.pointwise(type, x!, y, (a, b) => applyMath(n.fn, [a, b], type));
+        }
       }
     };
     const outputs = compiled.outputs.map(evaluate);
@@ -199,7 +208,7 @@ export class AggregateGroup {
     const points = compiled.slots.map((slot, s) => {
       const type = plan.slotTypes[s];
       if (type === undefined) return new Points(plan.typeOf({ kind: 'slot', slot: s }));
-      const pointTime = slot.fn === 'top' || slot.fn === 'bottom' || (grid === undefined && compiled.loneSelector === s);
+      const pointTime = slot.fn === 'top' || slot.fn === 'bottom' || slot.fn === 'sample' || (grid === undefined && compiled.loneSelector === s);
       const out = new Points(type, this.shape.hint.size);
       if (this.shape.streaming[s]) {
         this.accs[s]?.finish(out, plan.bucketTime, pointTime);
@@ -274,17 +283,17 @@ export class AggregateGroup {
     return out;
   }
 
-  private binary(n: Extract<Node, { kind: 'binary' }>, left: Points | ResultValue, right: Points | ResultValue): Points | ResultValue {
-    const type = this.shape.plan.typeOf(n);
+  /** `f` over two operands, each a stream or a constant (a unary function ignores its constant second operand). */
+  private pointwise(type: FieldType, left: Points | ResultValue, right: Points | ResultValue, f: (a: ResultValue, b: ResultValue) => ResultValue): Points | ResultValue {
     const lp = left instanceof Points ? left : undefined;
     const rp = right instanceof Points ? right : undefined;
-    if (lp === undefined && rp === undefined) return applyBinary(n.op, left as ResultValue, right as ResultValue, type);
+    if (lp === undefined && rp === undefined) return f(left as ResultValue, right as ResultValue);
     const out = new Points(type);
     if (lp === undefined || rp === undefined) {
       const p = (lp ?? rp)!;
       out.grid = p.grid;
       for (let i = 0; i < p.length; i++) {
-        const v = lp !== undefined ? applyBinary(n.op, p.values[i]!, right as ResultValue, type) : applyBinary(n.op, left as ResultValue, p.values[i]!, type);
+        const v = lp !== undefined ? f(p.values[i]!, right as ResultValue) : f(left as ResultValue, p.values[i]!);
         out.push(p.ms[i]!, p.sub[i]!, p.bucket[i]!, v, p.sources[i]);
       }
       return out;
@@ -299,7 +308,7 @@ export class AggregateGroup {
       if (c < 0) i++;
       else if (c > 0) j++;
       else {
-        out.push(lp.ms[i]!, lp.sub[i]!, lp.bucket[i]!, applyBinary(n.op, lp.values[i]!, rp.values[j]!, type), lp.sources[i]);
+        out.push(lp.ms[i]!, lp.sub[i]!, lp.bucket[i]!, f(lp.values[i]!, rp.values[j]!), lp.sources[i]);
         i++;
         j++;
       }

@@ -1,6 +1,6 @@
 /**
  * The functions that need every point of a bucket, computed over a group's points merged in time
- * order (`Merged`): median, percentile, mode, distinct, count(distinct), top, bottom, integral, and
+ * order (`Merged`): median, percentile, mode, distinct, count(distinct), top, bottom, sample, integral, and
  * the selectors when aux fields ride along (the winner's series and time are needed to read them).
  * These are the only aggregates for which the executor keeps a group's points; they are bounded by
  * `QueryContext.maxPoints` like everything loaded.
@@ -15,6 +15,8 @@
  *   ORDER BY DESC);
  * - top/bottom keep the N largest/smallest points (earlier time first on equal values), then list
  *   them by time; with tag arguments only the best point per tag combination competes;
+ * - sample keeps N points drawn at random (every point of a bucket of at most N), listed by time,
+ *   then by value at equal times;
  * - integral is the trapezoid rule over the time-ordered points; at a bucket edge the value is
  *   interpolated linearly, the area up to the edge closes the bucket and the rest opens the next
  *   one holding a point.
@@ -160,6 +162,10 @@ export function collectSlot(slot: Slot, merged: Merged, ctx: CollectContext): Po
         }
         return;
       }
+      case 'sample': {
+        for (const i of sampleIndexes(from, to, slot.n).sort((i, j) => byTime(i, j) || byValue(i, j))) out.push(column.ms[i]!, column.sub[i]!, b, cellOf(column, i), i);
+        return;
+      }
       case 'min':
       case 'max': {
         // Ties go to the earlier time: argExtreme keeps the first of equal values, and points are in time order.
@@ -270,6 +276,22 @@ function topIndexes(
     .sort(better)
     .slice(0, slot.n)
     .sort((i, j) => byTime(i, j) || sign * byValue(i, j));
+}
+
+/**
+ * `n` points of [from, to) drawn uniformly (reservoir sampling, random like influxd's, so only a
+ * bucket of at most `n` points has a reproducible answer: all of them).
+ */
+function sampleIndexes(from: number, to: number, n: number): number[] {
+  const picked: number[] = [];
+  for (let i = from; i < to; i++) {
+    if (picked.length < n) picked.push(i);
+    else {
+      const k = Math.floor(Math.random() * (i - from + 1));
+      if (k < n) picked[k] = i;
+    }
+  }
+  return picked;
 }
 
 /** integral(): see the module comment; mirrors influxd's reducer, bucket edges included. */

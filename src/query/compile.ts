@@ -10,15 +10,17 @@
  */
 import { FieldType, MIN_TIMESTAMP, MAX_TIMESTAMP } from '../core/index.ts';
 import { castName } from './casts.ts';
+import { compileRegex } from './condition.ts';
 import { QueryError } from './errors.ts';
+import { isMath, mathArity, type MathName } from './math.ts';
 import type { Expr, Fill, FunctionName, LogicalQuery } from './plan.ts';
 
 export type AggregateName = 'count' | 'distinct' | 'sum' | 'mean' | 'median' | 'mode' | 'spread' | 'stddev' | 'integral' | SelectorName;
-export type SelectorName = 'min' | 'max' | 'first' | 'last' | 'percentile' | 'top' | 'bottom';
+export type SelectorName = 'min' | 'max' | 'first' | 'last' | 'percentile' | 'top' | 'bottom' | 'sample';
 export type TransformName = 'derivative' | 'non_negative_derivative' | 'difference' | 'non_negative_difference' | 'cumulative_sum' | 'moving_average' | 'elapsed';
 
 const AGGREGATES = new Set<string>(['count', 'distinct', 'sum', 'mean', 'median', 'mode', 'spread', 'stddev', 'integral']);
-const SELECTORS = new Set<string>(['min', 'max', 'first', 'last', 'percentile', 'top', 'bottom']);
+const SELECTORS = new Set<string>(['min', 'max', 'first', 'last', 'percentile', 'top', 'bottom', 'sample']);
 const TRANSFORMS = new Set<string>(['derivative', 'non_negative_derivative', 'difference', 'non_negative_difference', 'cumulative_sum', 'moving_average', 'elapsed']);
 
 const NUMERIC: readonly FieldType[] = [FieldType.Float, FieldType.Integer, FieldType.Unsigned];
@@ -31,6 +33,7 @@ export const ACCEPTED_TYPES: Readonly<Record<AggregateName | TransformName, read
   mode: ALL_TYPES,
   first: ALL_TYPES,
   last: ALL_TYPES,
+  sample: ALL_TYPES,
   elapsed: ALL_TYPES,
   min: [...NUMERIC, FieldType.Boolean],
   max: [...NUMERIC, FieldType.Boolean],
@@ -57,7 +60,7 @@ export interface Slot {
   readonly field: string;
   /** `count(distinct(field))`. */
   readonly ofDistinct: boolean;
-  /** percentile's percent, top/bottom's N. */
+  /** percentile's percent, top/bottom's and sample's N. */
   readonly n: number;
   /** integral's unit in ns. */
   readonly unit: number;
@@ -74,7 +77,8 @@ export type Node =
   | { readonly kind: 'slot'; readonly slot: number }
   | { readonly kind: 'points'; readonly field: string }
   | { readonly kind: 'transform'; readonly fn: TransformName; readonly input: Node; readonly unit: number; readonly n: number; readonly unitGiven: boolean }
-  | { readonly kind: 'binary'; readonly op: '+' | '-' | '*' | '/' | '%'; readonly left: Node; readonly right: Node };
+  | { readonly kind: 'binary'; readonly op: '+' | '-' | '*' | '/' | '%'; readonly left: Node; readonly right: Node }
+  | { readonly kind: 'math'; readonly fn: MathName; readonly args: readonly Node[] };
 
 export interface CompiledQuery {
   /** `raw`: rows of field values; `aggregate`: anything with a function call. */
@@ -88,7 +92,7 @@ export interface CompiledQuery {
   readonly loneSelector: number | undefined;
   /** Projections other than the lone selector are aux fields read at the selected point. */
   readonly hasAux: boolean;
-  /** The only call is top() or bottom(): rows stay in ascending time even with ORDER BY DESC (influxd does so). */
+  /** The only call is top(), bottom() or sample(): rows stay in ascending time even with ORDER BY DESC (influxd does so). */
   readonly topBottomOnly: boolean;
   readonly fill: Fill;
   readonly order: 'asc' | 'desc';
@@ -194,7 +198,7 @@ export function compileQuery(query: LogicalQuery, schema: Schema): CompiledQuery
     names: [...new Set([...refNames(outputs), ...slots.map((s) => s.field), ...slots.flatMap((s) => s.tags)])],
     loneSelector,
     hasAux: columns.length > projections.length || bareRefs > 0,
-    topBottomOnly: calls.length === 1 && (calls[0]!.name === 'top' || calls[0]!.name === 'bottom'),
+    topBottomOnly: calls.length === 1 && (calls[0]!.name === 'top' || calls[0]!.name === 'bottom' || calls[0]!.name === 'sample'),
     fill,
     order,
   };
@@ -203,6 +207,13 @@ export function compileQuery(query: LogicalQuery, schema: Schema): CompiledQuery
 function collect(e: Expr, calls: Array<Extract<Expr, { kind: 'call' }>>, bare: () => void): void {
   switch (e.kind) {
     case 'call':
+      if (isMath(e.name)) {
+        // Math applies to values, like arithmetic: what counts is what its arguments read.
+        if (e.args.length !== mathArity(e.name)) throw arityError(e.name, String(mathArity(e.name)), e.args.length);
+        if (!hasVariable(e)) throw new QueryError('field must contain at least one variable');
+        for (const arg of e.args) collect(arg, calls, bare);
+        return;
+      }
       if (!AGGREGATES.has(e.name) && !SELECTORS.has(e.name) && !TRANSFORMS.has(e.name)) throw new QueryError(`undefined function ${e.name}()`);
       calls.push(e);
       return;
@@ -223,6 +234,21 @@ function collect(e: Expr, calls: Array<Extract<Expr, { kind: 'call' }>>, bare: (
   }
 }
 
+/** Whether an expression reads anything: a field, a wildcard or a function other than math. */
+function hasVariable(e: Expr): boolean {
+  switch (e.kind) {
+    case 'field':
+    case 'wildcard':
+      return true;
+    case 'call':
+      return !isMath(e.name) || e.args.some(hasVariable);
+    case 'binary':
+      return hasVariable(e.left) || hasVariable(e.right);
+    default:
+      return false;
+  }
+}
+
 function refNames(nodes: readonly Node[]): string[] {
   const out = new Set<string>();
   const walk = (n: Node): void => {
@@ -232,6 +258,7 @@ function refNames(nodes: readonly Node[]): string[] {
       walk(n.left);
       walk(n.right);
     } else if (n.kind === 'transform') walk(n.input);
+    else if (n.kind === 'math') n.args.forEach(walk);
   };
   nodes.forEach(walk);
   return [...out];
@@ -244,11 +271,11 @@ interface NamedExpr {
   readonly alias: string | undefined;
 }
 
-/** The innermost function whose argument is `*`, if any. */
-function wildcardCall(e: Expr): FunctionName | undefined {
+/** The innermost function whose argument is `*` or `/re/`, with that argument, if any. */
+function wildcardCall(e: Expr): { fn: FunctionName; pattern: string | undefined } | undefined {
   if (e.kind !== 'call') return undefined;
   for (const arg of e.args) {
-    if (arg.kind === 'wildcard') return e.name;
+    if (arg.kind === 'wildcard') return { fn: e.name, pattern: arg.pattern };
     const inner = wildcardCall(arg);
     if (inner !== undefined) return inner;
   }
@@ -267,27 +294,36 @@ function expandWildcards(query: LogicalQuery, schema: Schema): NamedExpr[] {
   for (const p of query.projections) {
     if (p.expr.kind === 'wildcard') {
       // SELECT *: every field and tag, sorted by name, less the tags grouped by (*::field: fields only, *::tag: tags only).
-      // Under a GROUP BY /re/ influxd 1.6.7 lists no tag at all, matched by the pattern or not.
-      const cast = p.expr.cast;
-      const names = new Set(cast === 'tag' ? [] : schema.fields.keys());
+      // Under a GROUP BY /re/ influxd 1.6.7 lists no tag at all, matched by the pattern or not. SELECT /re/ lists fields only.
+      const { cast, pattern } = p.expr;
+      const matches = fieldFilter(pattern);
+      const names = new Set(cast === 'tag' ? [] : [...schema.fields.keys()].filter(matches));
       const byPattern = (query.groupBy.tagPatterns ?? []).length > 0;
-      if (grouped !== '*' && cast !== 'field' && !byPattern) for (const k of schema.tagKeys) if (!grouped.includes(k)) names.add(k);
+      if (grouped !== '*' && cast !== 'field' && !byPattern && pattern === undefined) for (const k of schema.tagKeys) if (!grouped.includes(k)) names.add(k);
       for (const name of [...names].sort()) out.push({ expr: { kind: 'field', name }, alias: undefined });
       continue;
     }
-    const fn = wildcardCall(p.expr);
-    if (fn === undefined) {
+    const wildcard = wildcardCall(p.expr);
+    if (wildcard === undefined) {
       out.push({ expr: p.expr, alias: p.alias });
       continue;
     }
+    const { fn, pattern } = wildcard;
     if (fn === 'distinct' && p.expr.kind === 'call' && p.expr.name !== 'distinct') throw new QueryError('expected field argument in distinct()');
-    const accepted = ACCEPTED_TYPES[fn as AggregateName | TransformName] ?? ALL_TYPES;
+    const accepted = isMath(fn) ? NUMERIC : (ACCEPTED_TYPES[fn as AggregateName | TransformName] ?? ALL_TYPES);
     const prefix = p.alias ?? (p.expr.kind === 'call' ? p.expr.name : fn);
+    const matches = fieldFilter(pattern);
     for (const [field, type] of [...schema.fields].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-      if (accepted.includes(type)) out.push({ expr: replaceWildcard(p.expr, field), alias: `${prefix}_${field}` });
+      if (accepted.includes(type) && matches(field)) out.push({ expr: replaceWildcard(p.expr, field), alias: `${prefix}_${field}` });
     }
   }
   return out;
+}
+
+function fieldFilter(pattern: string | undefined): (name: string) => boolean {
+  if (pattern === undefined) return () => true;
+  const re = compileRegex(pattern);
+  return (name) => re.testExact(name);
 }
 
 /** InfluxQL's default column name of an expression: the field name, the call name, or a binary expression's names joined by `_`. */
@@ -362,6 +398,9 @@ function compileRaw(e: Expr): Node {
       return { kind: 'number', value: e.value };
     case 'binary':
       return { kind: 'binary', op: e.op, left: compileRaw(e.left), right: compileRaw(e.right) };
+    case 'call':
+      if (isMath(e.name)) return { kind: 'math', fn: e.name, args: e.args.map(compileRaw) };
+      throw new QueryError(`invalid expression in the SELECT clause: ${e.name}()`);
     default:
       throw new QueryError(`invalid expression in the SELECT clause: ${e.kind}`);
   }
@@ -392,6 +431,7 @@ function compileAggregate(e: Expr, grouped: boolean, addSlot: (s: Slot) => Node)
     case 'binary':
       return { kind: 'binary', op: e.op, left: compileAggregate(e.left, grouped, addSlot), right: compileAggregate(e.right, grouped, addSlot) };
     case 'call':
+      if (isMath(e.name)) return { kind: 'math', fn: e.name, args: e.args.map((a) => compileAggregate(a, grouped, addSlot)) };
       if (TRANSFORMS.has(e.name)) return compileTransform(e, grouped, addSlot);
       return addSlot(compileSlot(e, false));
     default:
@@ -423,6 +463,13 @@ function compileSlot(e: Extract<Expr, { kind: 'call' }>, extended: boolean): Slo
         return a.name;
       });
       return { ...base, field: fieldArg(name, args[0]!), n: last.value, tags };
+    }
+    case 'sample': {
+      if (args.length !== 2) throw arityError(name, '2', args.length);
+      const n = args[1]!;
+      if (n.kind !== 'number' || !Number.isInteger(n.value)) throw new QueryError('expected integer argument in sample()');
+      if (n.value < 1) throw new QueryError(`sample window must be greater than 1, got ${n.value}`);
+      return { ...base, field: fieldArg(name, args[0]!), n: n.value };
     }
     case 'integral': {
       if (args.length < 1 || args.length > 2) throw arityError(name, 'at least 1 but no more than 2', args.length);
@@ -477,6 +524,7 @@ function compileTransform(e: Extract<Expr, { kind: 'call' }>, grouped: boolean, 
     return { kind: 'transform', fn, input: { kind: 'points', field: fieldArg(fn, arg) }, unit, n, unitGiven };
   }
   if (!isCall(arg) || TRANSFORMS.has(arg.name)) throw new QueryError(`aggregate function required inside the call to ${fn}`);
+  if (isMath(arg.name)) throw new QueryError(`unsupported call: ${arg.name}`);
   if (!AGGREGATES.has(arg.name) && !SELECTORS.has(arg.name)) throw new QueryError(`undefined function ${arg.name}()`);
   return { kind: 'transform', fn, input: addSlot(compileSlot(arg, true)), unit, n, unitGiven };
 }

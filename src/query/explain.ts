@@ -71,6 +71,8 @@ function nodeText(n: Node, slots: readonly string[]): string {
       return `${n.fn}(${nodeText(n.input, slots)})`;
     case 'binary':
       return `(${nodeText(n.left, slots)} ${n.op} ${nodeText(n.right, slots)})`;
+    case 'math':
+      return `${n.fn}(${n.args.map((a) => nodeText(a, slots)).join(', ')})`;
   }
 }
 

@@ -70,3 +70,88 @@ export function applyBinary(op: BinaryOp, a: ResultValue, b: ResultValue, type: 
   }
   return type === FieldType.Unsigned ? BigInt.asUintN(64, r) : BigInt.asIntN(64, r);
 }
+
+/** InfluxQL's math functions, with their argument counts. */
+const MATH_ARITY = {
+  abs: 1, ceil: 1, floor: 1, round: 1, sqrt: 1, exp: 1, ln: 1, log2: 1, log10: 1,
+  sin: 1, cos: 1, tan: 1, asin: 1, acos: 1, atan: 1, pow: 2, log: 2, atan2: 2,
+} as const;
+
+export type MathName = keyof typeof MATH_ARITY;
+
+export const MATH_NAMES = Object.keys(MATH_ARITY) as readonly MathName[];
+
+export const isMath = (name: string): name is MathName => Object.hasOwn(MATH_ARITY, name);
+
+export const mathArity = (name: MathName): number => MATH_ARITY[name];
+
+/**
+ * abs, ceil, floor and round keep an integer an integer, unchanged: influxd 1.6.7 answers
+ * `abs(-5i)` with -5, and so does RusTs. The rest give floats.
+ */
+const KEEPS_INTEGERS: ReadonlySet<string> = new Set(['abs', 'ceil', 'floor', 'round']);
+
+/** The result type of a math function over its first argument's type. A string or boolean argument is not an error: each value is null. */
+export function mathType(fn: MathName, arg: FieldType): FieldType {
+  return KEEPS_INTEGERS.has(fn) && (arg === FieldType.Integer || arg === FieldType.Unsigned) ? arg : FieldType.Float;
+}
+
+const asFloat = (v: ResultValue): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
+
+/**
+ * `fn(args)` on one row's cells. A non-numeric or null argument gives null; so does a result that
+ * is not a number (`sqrt(-1)`, `asin(2)`): influxd prints NaN as null.
+ */
+export function applyMath(fn: MathName, args: readonly ResultValue[], type: FieldType): ResultValue {
+  const a = args[0]!;
+  if (type !== FieldType.Float) return typeof a === 'bigint' ? a : null;
+  const x = asFloat(a);
+  if (x === null) return null;
+  let r: number;
+  if (args.length === 2) {
+    const y = asFloat(args[1]!);
+    if (y === null) return null;
+    r = fn === 'pow' ? Math.pow(x, y) : fn === 'log' ? Math.log(x) / Math.log(y) : Math.atan2(x, y);
+  } else {
+    r = unary(fn, x);
+  }
+  return Number.isNaN(r) ? null : r;
+}
+
+function unary(fn: MathName, x: number): number {
+  switch (fn) {
+    case 'abs':
+      return Math.abs(x);
+    case 'ceil':
+      return Math.ceil(x);
+    case 'floor':
+      return Math.floor(x);
+    case 'round':
+      // Halves round away from zero, as Go's math.Round does (Math.round rounds -2.5 to -2).
+      return x < 0 ? -Math.round(-x) : Math.round(x);
+    case 'sqrt':
+      return Math.sqrt(x);
+    case 'exp':
+      return Math.exp(x);
+    case 'ln':
+      return Math.log(x);
+    case 'log2':
+      return Math.log2(x);
+    case 'log10':
+      return Math.log10(x);
+    case 'sin':
+      return Math.sin(x);
+    case 'cos':
+      return Math.cos(x);
+    case 'tan':
+      return Math.tan(x);
+    case 'asin':
+      return Math.asin(x);
+    case 'acos':
+      return Math.acos(x);
+    case 'atan':
+      return Math.atan(x);
+    default:
+      return NaN;
+  }
+}

@@ -12,7 +12,7 @@ import { collectedResultType } from './collect.ts';
 import { compileRegex } from './condition.ts';
 import { ACCEPTED_TYPES, type CompiledQuery, type Node } from './compile.ts';
 import { QueryError, QueryLimitError } from './errors.ts';
-import { binaryType, literalType } from './math.ts';
+import { binaryType, literalType, mathType } from './math.ts';
 import type { LogicalQuery, QueryContext } from './plan.ts';
 import type { InputSeries } from './subquery.ts';
 import { zoneOffsetNanos } from './timezone.ts';
@@ -155,6 +155,11 @@ export class MeasurementPlan {
         type = binaryType(node.op, l, r, () => `${describe(node.left, l)} ${node.op} ${describe(node.right, r)}`);
         break;
       }
+      case 'math': {
+        const [first, ...rest] = node.args.map((a) => this.typeOf(a));
+        type = rest.length > 0 ? FieldType.Float : mathType(node.fn, first!);
+        break;
+      }
     }
     this.nodeTypes.set(node, type);
     return type;
@@ -204,6 +209,6 @@ function zonedOffset(query: LogicalQuery, t: NonNullable<LogicalQuery['groupBy']
 }
 
 function describe(node: Node, type: FieldType): string {
-  const name = node.kind === 'ref' ? node.name : node.kind === 'number' ? String(node.value) : node.kind === 'transform' ? `${node.fn}()` : node.kind === 'binary' ? '(...)' : 'call';
+  const name = node.kind === 'ref' ? node.name : node.kind === 'number' ? String(node.value) : node.kind === 'transform' || node.kind === 'math' ? `${node.fn}()` : node.kind === 'binary' ? '(...)' : 'call';
   return `${name}::${fieldTypeName(type)}`;
 }

@@ -6,6 +6,7 @@
  */
 import type { Timestamp, TimeRange } from '../core/index.ts';
 import type { Matcher } from '../index/index.ts';
+import type { MathName } from './math.ts';
 
 /**
  * Which measurement(s) to read: one by name, or every measurement whose name matches an RE2 pattern
@@ -77,6 +78,7 @@ export type FunctionName =
   | 'percentile'
   | 'top'
   | 'bottom'
+  | 'sample'
   // transformations: a series in, a series out (over raw points, or over an aggregate per bucket)
   | 'derivative'
   | 'non_negative_derivative'
@@ -84,13 +86,19 @@ export type FunctionName =
   | 'non_negative_difference'
   | 'cumulative_sum'
   | 'moving_average'
-  | 'elapsed';
+  | 'elapsed'
+  // math: one value in, one value out, on raw values or on an aggregate's (`abs(mean(x))`)
+  | MathName;
 
 /** An expression in a projection. */
 export type Expr =
   | { readonly kind: 'field'; readonly name: string; readonly cast?: Cast }
-  /** Every field and tag (`SELECT *`; `*::field` fields only, `*::tag` tags only), or every field as the argument of a function (`mean(*)`). */
-  | { readonly kind: 'wildcard'; readonly cast?: 'field' | 'tag' }
+  /**
+   * Every field and tag (`SELECT *`; `*::field` fields only, `*::tag` tags only), or every field as
+   * the argument of a function (`mean(*)`). With a `pattern` (RE2, fully anchored; InfluxQL
+   * `SELECT /re/`, `mean(/re/)`) only the fields whose name matches, and no tag.
+   */
+  | { readonly kind: 'wildcard'; readonly cast?: 'field' | 'tag'; readonly pattern?: string }
   | { readonly kind: 'number'; readonly value: number }
   | { readonly kind: 'string'; readonly value: string }
   /** A duration argument such as the unit of `derivative(x, 1s)`, in nanoseconds. */

@@ -8,7 +8,7 @@
 import { joinTimestamp, type Tag } from '../core/index.ts';
 import type { Node } from './compile.ts';
 import { tagValue } from './condition.ts';
-import { applyBinary } from './math.ts';
+import { applyBinary, applyMath } from './math.ts';
 import type { MeasurementPlan } from './measurement.ts';
 import type { ResultValue } from './plan.ts';
 import { cellOf } from './points.ts';
@@ -52,6 +52,8 @@ export class RawGroup {
           return node.value;
         case 'binary':
           return applyBinary(node.op, value(node.left, r), value(node.right, r), plan.typeOf(node));
+        case 'math':
+          return applyMath(node.fn, node.args.map((a) => value(a, r)), plan.typeOf(node));
         default:
           throw new Error(`${node.kind} in a raw query`);
       }

@@ -17,12 +17,15 @@
  */
 import { Column, FieldType, timestampMillis, timestampSubMillis, type Tag } from '../core/index.ts';
 import type { SeriesData } from '../storage/index.ts';
+import { isMath } from './math.ts';
 import type { Expr, LogicalQuery, ResultSeries, ResultValue } from './plan.ts';
 
 /** What the executor needs of an input series: stored (SeriesData) or made from a subquery's result. */
 export type InputSeries = Pick<SeriesData, 'key' | 'measurement' | 'tags' | 'fields'>;
 
-const hasCall = (e: Expr): boolean => e.kind === 'call' || (e.kind === 'binary' && (hasCall(e.left) || hasCall(e.right)));
+/** Math functions apply per value: `abs(x)` alone is a raw select. */
+const hasCall = (e: Expr): boolean =>
+  (e.kind === 'call' && (!isMath(e.name) || e.args.some(hasCall))) || (e.kind === 'binary' && (hasCall(e.left) || hasCall(e.right)));
 
 /** Whether a query is an aggregate (has any function call) rather than a raw select. */
 export function isAggregate(query: LogicalQuery): boolean {

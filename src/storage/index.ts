@@ -14,3 +14,4 @@ export { DEFAULT_ENGINE_OPTIONS, type EngineOptions, type WalDurability } from '
 export { MAX_BLOCK_POINTS } from '../codec/index.ts';
 export { NodeFs, MemFs, ErrorFs, mkdirDurable, readFileIfExists, writeFileAtomic, isErrnoCode, type Fs } from './fs/index.ts';
 export { emptyScanReport, type ScanReport } from './scan.ts';
+export { BlockCache } from './segment/index.ts';

@@ -3,18 +3,10 @@
  * same query over the same data (helpers.ts DATA written with precision=s), pasted from its
  * `/query?epoch=s` JSON, unless a comment says otherwise.
  */
-import { after, before, describe, it } from 'node:test';
-import type { LocalRouter } from '../../src/cluster/index.ts';
-import { dur, expectInflux, field, fn, op, openRouter, tag, type Q } from './helpers.ts';
+import { describe, it } from 'node:test';
+import { dur, field, fn, goldenRouter, op , tag } from './helpers.ts';
 
-let router: LocalRouter;
-before(async () => {
-  router = await openRouter();
-});
-after(async () => {
-  await router.close();
-});
-const f = (q: Q, want: string) => expectInflux(router, q, want);
+const { check: f } = goldenRouter();
 
 describe('aggregates without GROUP BY time', () => {
   it('count, sum, mean, median, mode, spread, stddev of floats and integers', async () => {

@@ -2,18 +2,10 @@
  * GROUP BY tags and time, fill, ORDER BY, LIMIT/OFFSET and SLIMIT/SOFFSET. Expected answers are
  * influxd 1.6.7's for the same queries over helpers.ts DATA, unless a comment says otherwise.
  */
-import { after, before, describe, it } from 'node:test';
-import type { LocalRouter } from '../../src/cluster/index.ts';
-import { expectInflux, fn, op, openRouter, tag, type Q } from './helpers.ts';
+import { describe, it } from 'node:test';
+import { fn, goldenRouter, op , tag } from './helpers.ts';
 
-let router: LocalRouter;
-before(async () => {
-  router = await openRouter();
-});
-after(async () => {
-  await router.close();
-});
-const f = (q: Q, want: string) => expectInflux(router, q, want);
+const { check: f } = goldenRouter();
 const mean = fn('mean', 'v');
 
 describe('GROUP BY time', () => {

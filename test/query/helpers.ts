@@ -3,6 +3,7 @@
  * protocol, small builders for LogicalQuery parts, and a normaliser that turns result series into
  * the shape influxd's `/query?epoch=s` JSON has, so golden answers can be pasted from influxd.
  */
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { LocalRouter } from '../../src/cluster/index.ts';
 import { MAX_TIMESTAMP, MIN_TIMESTAMP, silentLogger, WriteBatch } from '../../src/core/index.ts';
@@ -149,4 +150,19 @@ export async function expectInflux(router: LocalRouter, q: Q, want: string): Pro
   const got = asInflux(await run(router, q));
   const expected = JSON.parse(want) as unknown[];
   assert.ok(near(got, expected), `for ${show(q)}\n got ${JSON.stringify(got)}\nwant ${JSON.stringify(expected)}`);
+}
+
+/**
+ * Opens the shared test router before a file's tests and closes it after them (call at the top
+ * level of a test file). `check(q, want)` compares a query's answer with influxd's, as `expectInflux`.
+ */
+export function goldenRouter(): { readonly router: () => LocalRouter; readonly check: (q: Q, want: string) => Promise<void> } {
+  let router: LocalRouter | undefined;
+  before(async () => {
+    router = await openRouter();
+  });
+  after(async () => {
+    await router?.close();
+  });
+  return { router: () => router!, check: (q, want) => expectInflux(router!, q, want) };
 }

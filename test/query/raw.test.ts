@@ -2,18 +2,10 @@
  * Raw queries, WHERE condition trees, arithmetic and column naming. Expected answers are influxd
  * 1.6.7's for the same queries over helpers.ts DATA, unless a comment says otherwise.
  */
-import { after, before, describe, it } from 'node:test';
-import type { LocalRouter } from '../../src/cluster/index.ts';
-import { and, expectInflux, field, fieldRe, fn, op, openRouter, or, tag, type Q } from './helpers.ts';
+import { describe, it } from 'node:test';
+import { and, field, fieldRe, fn, goldenRouter, op, or, tag } from './helpers.ts';
 
-let router: LocalRouter;
-before(async () => {
-  router = await openRouter();
-});
-after(async () => {
-  await router.close();
-});
-const f = (q: Q, want: string) => expectInflux(router, q, want);
+const { check: f } = goldenRouter();
 
 describe('raw queries', () => {
   it('SELECT * lists fields and tags by name, one row per series and time', async () => {

@@ -5,16 +5,17 @@
  * `GROUP BY time(i, offset)` a TimeGrouping, and fields become projections.
  *
  * Several sources become a `list` source and subqueries a `subquery` source (compiled with the
- * same options; a subquery's tags are its GROUP BY tags), `GROUP BY /re/` tag patterns, `::type`
- * casts stay on field refs, comparisons other than identifier-vs-literal become per-row `compare`
- * leaves, and `tz()` the query's timezone. What the plan cannot express yet (INTO, regex fields,
- * time conditions under OR) is refused with a QueryError that says "not supported yet", never
+ * same options; a subquery's tags are its GROUP BY tags), `GROUP BY /re/` tag patterns, `SELECT /re/`
+ * and `mean(/re/)` wildcards with a pattern, `::type` casts stay on field refs, comparisons other
+ * than identifier-vs-literal become per-row `compare` leaves, and `tz()` the query's timezone.
+ * What the plan cannot express yet (INTO, time conditions under OR) is refused with a QueryError that says "not supported yet", never
  * compiled into a different query.
  */
 import { MAX_TIMESTAMP, MIN_TIMESTAMP, parseRfc3339, type Timestamp } from '../../core/index.ts';
 import type { Matcher } from '../../index/index.ts';
 import type { Namespace } from '../../cluster/index.ts';
 import { QueryError } from '../errors.ts';
+import { isMath, MATH_NAMES } from '../math.ts';
 import { namespaceOf } from '../select.ts';
 import type { CompareOp, Condition, Operand, Expr as PlanExpr, Fill, FunctionName, LogicalQuery, MeasurementSource, Projection, TimeGrouping } from '../plan.ts';
 import type { Expr, SelectStatement, Source } from './ast.ts';
@@ -32,14 +33,13 @@ export interface CompileOptions {
 
 const IMPLEMENTED: ReadonlySet<string> = new Set<FunctionName>([
   'count', 'distinct', 'sum', 'mean', 'median', 'mode', 'spread', 'stddev', 'integral', 'min', 'max', 'first', 'last',
-  'percentile', 'top', 'bottom', 'derivative', 'non_negative_derivative', 'difference', 'non_negative_difference',
-  'cumulative_sum', 'moving_average', 'elapsed',
+  'percentile', 'top', 'bottom', 'sample', 'derivative', 'non_negative_derivative', 'difference', 'non_negative_difference',
+  'cumulative_sum', 'moving_average', 'elapsed', ...MATH_NAMES,
 ]);
 
 /** InfluxQL functions the executor does not have yet: a clear refusal rather than "undefined function". */
 const NOT_YET: ReadonlySet<string> = new Set([
-  'count_hll', 'sum_hll', 'sample', 'abs', 'acos', 'asin', 'atan', 'atan2', 'ceil', 'cos', 'exp', 'floor', 'ln', 'log', 'log2',
-  'log10', 'pow', 'round', 'sin', 'sqrt', 'tan', 'holt_winters', 'holt_winters_with_fit', 'chande_momentum_oscillator',
+  'count_hll', 'sum_hll', 'holt_winters', 'holt_winters_with_fit', 'chande_momentum_oscillator',
   'exponential_moving_average', 'double_exponential_moving_average', 'triple_exponential_moving_average',
   'triple_exponential_derivative', 'kaufmans_efficiency_ratio', 'kaufmans_adaptive_moving_average', 'relative_strength_index',
 ]);
@@ -150,6 +150,8 @@ function projection(e: Expr): PlanExpr {
         if (NOT_YET.has(e.name)) throw notYet(`function ${e.name}()`);
         throw new QueryError(`undefined function ${e.name}()`);
       }
+      // influxd expands `abs(*)` but not `abs(/re/)`.
+      if (isMath(e.name) && e.args.some((a) => a.kind === 'regex')) throw new QueryError('field must contain at least one variable');
       return { kind: 'call', name: e.name as FunctionName, args: e.args.map(projection) };
     }
     case 'binary':
@@ -158,7 +160,7 @@ function projection(e: Expr): PlanExpr {
       }
       throw notYet(`operator ${e.op} in a field`);
     case 'regex':
-      throw notYet('regex fields (SELECT /re/)');
+      return { kind: 'wildcard', pattern: anchor(e.pattern) };
     case 'boolean':
       throw notYet('boolean literals in fields');
   }

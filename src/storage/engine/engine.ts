@@ -143,7 +143,7 @@ export class StorageEngine {
   /** `refLimit/size` of the index when its snapshot was last written (refs are never reused). */
   private savedIndexVersion = '';
 
-  private constructor(options: EngineOptions, fs: Fs, logger: Logger, index: SeriesIndex, wal: Wal, tombstones: Tombstones, nextSeq: number) {
+  private constructor(options: EngineOptions, fs: Fs, logger: Logger, cache: BlockCache, index: SeriesIndex, wal: Wal, tombstones: Tombstones, nextSeq: number) {
     this.options = options;
     this.fs = fs;
     this.logger = logger;
@@ -151,35 +151,36 @@ export class StorageEngine {
     this.wal = wal;
     this.tombstones = tombstones;
     this.nextSeq = nextSeq;
-    this.cache = new BlockCache(options.blockCacheBytes);
+    this.cache = cache;
   }
 
   /**
    * Opens (creating if needed) the engine in `options.dataDir`: loads the index snapshot, opens
    * every segment footer, replays the WAL into the MemTable. A torn WAL tail is truncated and
-   * logged; the engine still opens.
+   * logged; the engine still opens. `deps.cache`, when given, is shared with other engines (its keys
+   * are segment paths, which never collide), and `blockCacheBytes` is then its owner's to set.
    */
-  static async open(options: Partial<EngineOptions> & { dataDir: string }, deps: { logger: Logger; fs?: Fs }): Promise<StorageEngine> {
+  static async open(options: Partial<EngineOptions> & { dataDir: string }, deps: { logger: Logger; fs?: Fs; cache?: BlockCache }): Promise<StorageEngine> {
     const opts: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, ...options };
     const fs = deps.fs ?? defaultFs;
     const dir = opts.dataDir;
     for (const sub of ['/wal', '/partitions', '/index']) await mkdirDurable(fs, dir + sub);
     await acquireDataDirLock(fs, dir);
     try {
-      return await StorageEngine.openLocked(opts, fs, deps.logger);
+      return await StorageEngine.openLocked(opts, fs, deps.logger, deps.cache ?? new BlockCache(opts.blockCacheBytes));
     } catch (err) {
       await releaseDataDirLock(fs, dir);
       throw err;
     }
   }
 
-  private static async openLocked(opts: EngineOptions, fs: Fs, logger: Logger): Promise<StorageEngine> {
+  private static async openLocked(opts: EngineOptions, fs: Fs, logger: Logger, cache: BlockCache): Promise<StorageEngine> {
     const dir = opts.dataDir;
 
     const index = await loadIndex(fs, `${dir}/index/${INDEX_FILE}`, logger);
     const tombstones = await Tombstones.load(fs, `${dir}/index`);
     const wal = await Wal.open(fs, `${dir}/wal`, { durability: opts.walDurability, segmentBytes: opts.walSegmentBytes, logger });
-    const engine = new StorageEngine(opts, fs, logger, index, wal, tombstones, 1);
+    const engine = new StorageEngine(opts, fs, logger, cache, index, wal, tombstones, 1);
     try {
       await engine.openPartitions();
       await engine.replayWal();

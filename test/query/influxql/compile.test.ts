@@ -46,6 +46,10 @@ describe('compileSelect(stmt, options)', () => {
     });
     f('SELECT top(v, host, 3) FROM cpu', { projections: [{ expr: { kind: 'call', name: 'top', args: [{ kind: 'field', name: 'v' }, { kind: 'field', name: 'host' }, { kind: 'number', value: 3 }] } }] });
   });
+  it('compiles field regexes into anchored wildcard patterns, and math calls', () => {
+    f('SELECT /u/, mean(/^v/) FROM cpu', { projections: [{ expr: { kind: 'wildcard', pattern: '.*(?:u).*' } }, { expr: { kind: 'call', name: 'mean', args: [{ kind: 'wildcard', pattern: '.*(?:^v).*' }] } }] });
+    f('SELECT pow(abs(mean(v)), 2) FROM cpu', { projections: [{ expr: { kind: 'call', name: 'pow', args: [{ kind: 'call', name: 'abs', args: [{ kind: 'call', name: 'mean', args: [{ kind: 'field', name: 'v' }] }] }, { kind: 'number', value: 2 }] } }] });
+  });
   it('turns time conditions into the inclusive range', () => {
     f('SELECT v FROM cpu WHERE time > now() - 1h', { range: { min: NOW - 3600n * S + 1n, max: MAX_TIMESTAMP }, condition: undefined });
     f('SELECT v FROM cpu WHERE time >= now() - 1h AND time <= now()', { range: { min: NOW - 3600n * S, max: NOW } });
@@ -117,8 +121,8 @@ describe('compileSelect(stmt, options)', () => {
     const g = (q: string, message: string) => {
       assert.throws(() => compile(q), (err: unknown) => err instanceof QueryError && err.message === message, `for ${q}`);
     };
-    g('SELECT /u/ FROM cpu', 'not supported yet: regex fields (SELECT /re/)');
-    g('SELECT abs(v) FROM cpu', 'not supported yet: function abs()');
+    g('SELECT holt_winters(v, 1, 1) FROM cpu', 'not supported yet: function holt_winters()');
+    g('SELECT abs(/u/) FROM cpu', 'field must contain at least one variable'); // influxd expands abs(*) but not abs(/re/)
     g('SELECT foo(v) FROM cpu', 'undefined function foo()');
     g('SELECT v FROM cpu WHERE a = now()', 'not supported yet: comparing with a call');
     g("SELECT v FROM cpu WHERE time > now() - 1h OR host = 'a'", 'not supported yet: time conditions under OR'); // influxd answers nothing here
