@@ -72,7 +72,7 @@ export async function startServer(config: ServerConfig, deps: { logger: Logger; 
   const retention = new RetentionEnforcer({ router, logger, checkIntervalMs: config.retention.checkIntervalMs });
   if (config.retention.enabled) retention.start();
   // In the background: requests are served meanwhile, one warm-up request at a time beside them.
-  const warmUp = config.warmUp ? warmUpQueryPath(logger, { busy: servingSince(state) }).catch((err: unknown) => logger.warn('query warm-up failed', { error: errorMessage(err) })) : Promise.resolve();
+  const warmUp = config.warmUp ? warmUpQueryPath(logger, { busy: writingSince(state) }).catch((err: unknown) => logger.warn('query warm-up failed', { error: errorMessage(err) })) : Promise.resolve();
 
   let closing: Promise<void> | undefined;
   return {
@@ -97,9 +97,12 @@ async function openUsers(config: ServerConfig): Promise<UserStore> {
   }
 }
 
-/** Whether the server took requests since the last call: the warm-up gives way to real traffic. */
-function servingSince(state: ServerState): () => boolean {
-  const handled = () => state.counters.writeRequests + state.counters.queryRequests;
+/**
+ * Whether writes came in since the last call. The warm-up gives way to them (ingest is bound by
+ * CPU), not to queries, which it exists to speed up and which are short.
+ */
+function writingSince(state: ServerState): () => boolean {
+  const handled = () => state.counters.writeRequests;
   let seen = handled();
   return () => {
     const now = handled();

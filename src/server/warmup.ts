@@ -20,9 +20,8 @@ const START_S = 1_700_000_000;
  *
  * JavaScript runs interpreted until V8 has seen a function often enough to optimise it, so without
  * this the first dozen or so queries after a start take several times their steady latency. The
- * user's data is never touched. Requests are sent one at a time, and while `busy()` says real
- * requests came in since it was last asked, the warm-up waits: real work warms the JIT as well,
- * and must not share the CPU with this.
+ * user's data is never touched. Requests are sent one at a time, and while `busy()` says the
+ * server is busy (the server asks whether writes came in), the warm-up waits.
  */
 export async function warmUpQueryPath(logger: Logger, options: { readonly busy?: () => boolean } = {}): Promise<void> {
   const started = performance.now();
