@@ -203,6 +203,7 @@ describe('retention policies', () => {
     const times = [now - 20n * HOUR, now - 10n * HOUR, now - HOUR];
     await router.write({ database: 'db' }, batchOf(points('cpu', times)));
     await router.write({ database: 'db', retentionPolicy: 'day' }, batchOf(points('cpu', times)));
+    await router.write({ database: 'db', retentionPolicy: 'day' }, batchOf(points('mem', [now - 20n * HOUR])));
     let clock = now;
     const enforcer = new RetentionEnforcer({ router, logger: silentLogger, checkIntervalMs: 60_000, now: () => clock });
     await enforcer.check();
@@ -213,6 +214,9 @@ describe('retention policies', () => {
     await enforcer.check();
     assert.equal(await count(router, { database: 'db', retentionPolicy: 'day' }), 6);
     assert.equal(await count(router, { database: 'db' }), 9);
+    // Series whose every point expired leave the index (SHOW SERIES, SHOW MEASUREMENTS).
+    assert.deepEqual(router.seriesKeys('db', [{ name: MEASUREMENT_NAME, op: '=', value: 'mem' }]), []);
+    assert.deepEqual(router.measurements('db'), ['cpu']);
     clock = now + 30n * HOUR;
     await enforcer.check();
     assert.equal(await count(router, { database: 'db', retentionPolicy: 'day' }), 0);

@@ -234,7 +234,7 @@ export class StorageEngine {
           this.applyDelete(decodeDeleteSeries(payload));
           break;
         case RECORD_DROP_BEFORE:
-          doomed.push(...this.applyDropBefore(decodeDropBefore(payload)));
+          doomed.push(...this.applyDropBefore(decodeDropBefore(payload)).doomed);
           break;
         case RECORD_DELETE_RANGE: {
           const { keys, range } = decodeDeleteRange(payload);
@@ -815,29 +815,33 @@ export class StorageEngine {
       if (ends.length === 0 && !this.memtables().some((m) => m.hasPointBefore(boundary))) return 0;
       const memtable = this.active;
       memtable.beginWrite();
-      let doomed: Partition[];
+      let dropped: { doomed: Partition[]; emptied: string[] };
       try {
         await this.wal.append(encodeDropBefore(boundary));
-        doomed = this.applyDropBefore(boundary);
+        dropped = this.applyDropBefore(boundary);
       } finally {
         memtable.endWrite();
       }
-      await this.removePartitions(doomed);
+      // Series whose points all expired leave the index, as they leave influxd's with its shards.
+      const candidates = new Set(dropped.emptied);
+      for (const partition of dropped.doomed) for (const seg of partition.segments) for (const s of seg.series) candidates.add(s.key);
+      await this.removePartitions(dropped.doomed);
       await this.collectTombstones();
-      return doomed.length;
+      if (await this.removeEmptySeries(candidates)) await this.saveIndex();
+      return dropped.doomed.length;
     });
   }
 
   /** Forgets the partitions that end at or before `boundaryMs` and the MemTable points before it; returns the partitions whose files must go. */
-  private applyDropBefore(boundaryMs: number): Partition[] {
+  private applyDropBefore(boundaryMs: number): { doomed: Partition[]; emptied: string[] } {
     const doomed: Partition[] = [];
     for (const [start, partition] of this.partitions) {
       if (partition.endMs > boundaryMs) continue;
       this.partitions.delete(start);
       doomed.push(partition);
     }
-    for (const memtable of this.memtables()) memtable.dropBefore(boundaryMs);
-    return doomed;
+    const emptied = this.memtables().flatMap((m) => m.dropBefore(boundaryMs));
+    return { doomed, emptied };
   }
 
   private async removePartitions(doomed: readonly Partition[]): Promise<void> {

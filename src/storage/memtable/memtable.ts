@@ -74,9 +74,14 @@ export class MemTable {
     return false;
   }
 
-  /** Drops every point before `ms` (used by retention); series left empty are removed. */
-  dropBefore(ms: number): void {
-    for (const series of this.series.values()) this.keepPoints(series, (t) => t >= ms);
+  /** Drops every point before `ms` (used by retention); series left empty are removed, and their keys returned. */
+  dropBefore(ms: number): string[] {
+    const emptied: string[] = [];
+    for (const series of this.series.values()) {
+      this.keepPoints(series, (t) => t >= ms);
+      if (series.fields.size === 0) emptied.push(series.key);
+    }
+    return emptied;
   }
 
   /** Drops the points of these series within `range` (a ranged delete); series left empty are removed. */
