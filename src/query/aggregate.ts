@@ -240,8 +240,9 @@ export class AggregateGroup {
     const derivative = n.fn === 'derivative' || n.fn === 'non_negative_derivative';
     // derivative's unit defaults to the GROUP BY interval, as influxd's does.
     const unit = !n.unitGiven && derivative && grid !== undefined ? Number(grid.interval) : n.unit;
-    const out = transform(n.fn, input, { unit, n: n.n, desc: this.shape.plan.desc });
-    if (grid === undefined) return out;
+    const out = transform(n.fn, input, { unit, n: n.n, desc: this.shape.plan.desc, technical: n.technical });
+    // influxd keeps a technical function's output in the bucket read beyond the range (seen when the hold period is short).
+    if (grid === undefined || n.technical !== undefined) return out;
     // The bucket read beyond the range only feeds the transformation.
     const kept = new Points(out.type, out.length);
     for (let i = 0; i < out.length; i++) {

@@ -14,14 +14,15 @@ import { compileRegex } from './condition.ts';
 import { QueryError } from './errors.ts';
 import { isMath, mathArity, type MathName } from './math.ts';
 import type { Expr, Fill, FunctionName, LogicalQuery } from './plan.ts';
+import { defaultHold, defaultWarmup, takesWarmup, TECHNICAL_NAMES, type TechnicalName, type TechnicalOptions, type Warmup, warmupTypes } from './technical.ts';
 
 export type AggregateName = 'count' | 'distinct' | 'sum' | 'mean' | 'median' | 'mode' | 'spread' | 'stddev' | 'integral' | SelectorName;
 export type SelectorName = 'min' | 'max' | 'first' | 'last' | 'percentile' | 'top' | 'bottom' | 'sample';
-export type TransformName = 'derivative' | 'non_negative_derivative' | 'difference' | 'non_negative_difference' | 'cumulative_sum' | 'moving_average' | 'elapsed';
+export type TransformName = 'derivative' | 'non_negative_derivative' | 'difference' | 'non_negative_difference' | 'cumulative_sum' | 'moving_average' | 'elapsed' | TechnicalName;
 
 const AGGREGATES = new Set<string>(['count', 'distinct', 'sum', 'mean', 'median', 'mode', 'spread', 'stddev', 'integral']);
 const SELECTORS = new Set<string>(['min', 'max', 'first', 'last', 'percentile', 'top', 'bottom', 'sample']);
-const TRANSFORMS = new Set<string>(['derivative', 'non_negative_derivative', 'difference', 'non_negative_difference', 'cumulative_sum', 'moving_average', 'elapsed']);
+const TRANSFORMS = new Set<string>(['derivative', 'non_negative_derivative', 'difference', 'non_negative_difference', 'cumulative_sum', 'moving_average', 'elapsed', ...TECHNICAL_NAMES]);
 
 const NUMERIC: readonly FieldType[] = [FieldType.Float, FieldType.Integer, FieldType.Unsigned];
 const ALL_TYPES: readonly FieldType[] = [...NUMERIC, FieldType.String, FieldType.Boolean];
@@ -52,6 +53,7 @@ export const ACCEPTED_TYPES: Readonly<Record<AggregateName | TransformName, read
   non_negative_difference: NUMERIC,
   cumulative_sum: NUMERIC,
   moving_average: NUMERIC,
+  ...(Object.fromEntries(TECHNICAL_NAMES.map((name) => [name, NUMERIC])) as Record<TechnicalName, readonly FieldType[]>),
 };
 
 /** One aggregate or selector over one field, computed per group and bucket. */
@@ -76,7 +78,7 @@ export type Node =
   | { readonly kind: 'number'; readonly value: number }
   | { readonly kind: 'slot'; readonly slot: number }
   | { readonly kind: 'points'; readonly field: string }
-  | { readonly kind: 'transform'; readonly fn: TransformName; readonly input: Node; readonly unit: number; readonly n: number; readonly unitGiven: boolean }
+  | { readonly kind: 'transform'; readonly fn: TransformName; readonly input: Node; readonly unit: number; readonly n: number; readonly unitGiven: boolean; readonly technical?: TechnicalOptions }
   | { readonly kind: 'binary'; readonly op: '+' | '-' | '*' | '/' | '%'; readonly left: Node; readonly right: Node }
   | { readonly kind: 'math'; readonly fn: MathName; readonly args: readonly Node[] };
 
@@ -496,6 +498,7 @@ function compileTransform(e: Extract<Expr, { kind: 'call' }>, grouped: boolean, 
   let unit = 0;
   let unitGiven = false;
   let n = 0;
+  let technical: TechnicalOptions | undefined;
   switch (fn) {
     case 'derivative':
     case 'non_negative_derivative':
@@ -515,16 +518,54 @@ function compileTransform(e: Extract<Expr, { kind: 'call' }>, grouped: boolean, 
       n = w.value;
       break;
     }
-    default:
+    case 'cumulative_sum':
+    case 'difference':
+    case 'non_negative_difference':
       if (args.length !== 1) throw arityError(fn, '1', args.length);
+      break;
+    default:
+      n = periodArg(fn, args);
+      technical = technicalArgs(fn, n, args);
   }
   const arg = args[0]!;
   if (!grouped) {
     if (isCall(arg)) throw new QueryError(`${fn} aggregate requires a GROUP BY interval`);
-    return { kind: 'transform', fn, input: { kind: 'points', field: fieldArg(fn, arg) }, unit, n, unitGiven };
+    return { kind: 'transform', fn, input: { kind: 'points', field: fieldArg(fn, arg) }, unit, n, unitGiven, technical };
   }
   if (!isCall(arg) || TRANSFORMS.has(arg.name)) throw new QueryError(`aggregate function required inside the call to ${fn}`);
   if (isMath(arg.name)) throw new QueryError(`unsupported call: ${arg.name}`);
   if (!AGGREGATES.has(arg.name) && !SELECTORS.has(arg.name)) throw new QueryError(`undefined function ${arg.name}()`);
-  return { kind: 'transform', fn, input: addSlot(compileSlot(arg, true)), unit, n, unitGiven };
+  return { kind: 'transform', fn, input: addSlot(compileSlot(arg, true)), unit, n, unitGiven, technical };
+}
+
+/** A technical function's period, after its argument count (influxd checks in this order). */
+function periodArg(fn: TechnicalName, args: readonly Expr[]): number {
+  const most = takesWarmup(fn) ? 4 : 3;
+  if (args.length < 2 || args.length > most) throw arityError(fn, `at least 2 but no more than ${most}`, args.length);
+  const p = args[1]!;
+  if (p.kind !== 'number' || !Number.isInteger(p.value)) throw new QueryError(`${fn} period must be an integer`);
+  if (p.value < 1) throw new QueryError(`${fn} period must be greater than or equal to 1`);
+  return p.value;
+}
+
+/** The hold period (-1: until warm) and warm-up type of a technical function. */
+function technicalArgs(fn: TechnicalName, period: number, args: readonly Expr[]): TechnicalOptions {
+  let hold = -1;
+  const h = args[2];
+  if (h !== undefined) {
+    if (h.kind !== 'number' || !Number.isInteger(h.value)) throw new QueryError(`${fn} hold period must be an integer`);
+    // A derivative needs a previous value, so its first output is never kept.
+    const least = fn === 'triple_exponential_derivative' ? 1 : 0;
+    if (h.value < least && h.value !== -1) throw new QueryError(`${fn} hold period must be greater than or equal to ${least}`);
+    hold = h.value;
+  }
+  let warmup = defaultWarmup(fn);
+  const w = args[3];
+  if (w !== undefined) {
+    if (w.kind !== 'string') throw new QueryError(`${fn} warmup type must be a string`);
+    const types = warmupTypes(fn);
+    if (!(types as readonly string[]).includes(w.value)) throw new QueryError(`${fn} warmup type must be one of: ${types.map((t) => `'${t}'`).join(' ')}`);
+    warmup = w.value as Warmup;
+  }
+  return { hold: hold === -1 ? defaultHold(fn, period, warmup) : hold, warmup };
 }

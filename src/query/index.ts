@@ -19,7 +19,8 @@
  * - tz() grids use the zone's offset at the range start throughout (influxd re-reads it per bucket
  *   across a DST change); result times stay UTC Timestamps, adapters print them with `formatInZone`;
  * - a FROM naming a measurement and a subquery over the same measurement answers two series of
- *   that name (influxd merges them into one).
+ *   that name (influxd merges them into one);
+ * - chande_momentum_oscillator with a period of 1 and no warm-up answers (influxd 1.6.7 panics).
  */
 export * from './plan.ts';
 export { QueryError, QueryLimitError, QueryTimeoutError } from './errors.ts';

@@ -16,6 +16,7 @@ import { binaryType, literalType, mathType } from './math.ts';
 import type { LogicalQuery, QueryContext } from './plan.ts';
 import type { InputSeries } from './subquery.ts';
 import { zoneOffsetNanos } from './timezone.ts';
+import { TECHNICAL_NAMES } from './technical.ts';
 import { resultTypeOf } from './transforms.ts';
 
 export interface MeasurementSchema {
@@ -27,7 +28,10 @@ export interface MeasurementSchema {
   readonly input?: readonly InputSeries[];
 }
 
-const ITERATOR_NAMES: Partial<Record<string, string>> = { cumulative_sum: 'cumulative sum' };
+const ITERATOR_NAMES: Partial<Record<string, string>> = {
+  cumulative_sum: 'cumulative sum',
+  ...Object.fromEntries(TECHNICAL_NAMES.map((name) => [name, name.replaceAll('_', ' ')])),
+};
 
 function unsupported(fn: string, type: FieldType): QueryError {
   return new QueryError(`unsupported ${ITERATOR_NAMES[fn] ?? fn} iterator type: ${fieldTypeName(type)}`);

@@ -7,6 +7,7 @@
 import type { Timestamp, TimeRange } from '../core/index.ts';
 import type { Matcher } from '../index/index.ts';
 import type { MathName } from './math.ts';
+import type { TechnicalName } from './technical.ts';
 
 /**
  * Which measurement(s) to read: one by name, or every measurement whose name matches an RE2 pattern
@@ -87,6 +88,8 @@ export type FunctionName =
   | 'cumulative_sum'
   | 'moving_average'
   | 'elapsed'
+  // technical analysis: transformations too, with a period and a warm-up
+  | TechnicalName
   // math: one value in, one value out, on raw values or on an aggregate's (`abs(mean(x))`)
   | MathName;
 

@@ -11,12 +11,14 @@
  *   float; non_negative_* drop a negative difference (the next output is still taken from this
  *   point);
  * - difference and cumulative_sum keep the type (int64 wraps); moving_average is a float emitted
- *   once N points are in the window; elapsed is an integer `(t - tPrev) / unit`.
+ *   once N points are in the window; elapsed is an integer `(t - tPrev) / unit`;
+ * - the technical analysis functions (technical.ts) use every point and are floats.
  */
 import { FieldType } from '../core/index.ts';
 import type { TransformName } from './compile.ts';
 import type { ResultValue } from './plan.ts';
 import { Points } from './points.ts';
+import { indicator, isTechnical, type TechnicalOptions } from './technical.ts';
 
 export function resultTypeOf(fn: TransformName, input: FieldType): FieldType {
   switch (fn) {
@@ -27,15 +29,17 @@ export function resultTypeOf(fn: TransformName, input: FieldType): FieldType {
     case 'elapsed':
       return FieldType.Integer;
     default:
-      return input;
+      return isTechnical(fn) ? FieldType.Float : input;
   }
 }
 
 export interface TransformOptions {
   /** Unit of derivative and elapsed, in ns. */
   readonly unit: number;
-  /** moving_average's window. */
+  /** moving_average's window, a technical function's period. */
   readonly n: number;
+  /** Set for the technical functions (the compiler resolves it for each). */
+  readonly technical?: TechnicalOptions;
   readonly desc: boolean;
 }
 
@@ -114,6 +118,15 @@ export function transform(fn: TransformName, input: Points, opts: TransformOptio
         const dt = elapsed(i, i - 1);
         const value = Math.abs(dt) < Number.MAX_SAFE_INTEGER ? BigInt(Math.trunc(dt / opts.unit)) : (input.timeAt(i) - input.timeAt(i - 1)) / BigInt(opts.unit);
         out.push(ms[i]!, sub[i]!, bucket[i]!, value);
+      }
+      return out;
+    }
+    default: {
+      const { hold, warmup } = opts.technical!;
+      const next = indicator(fn, opts.n, warmup);
+      for (let i = 0; i < n; i++) {
+        const v = next(asNumber(values[i]!));
+        if (i >= hold) out.push(ms[i]!, sub[i]!, bucket[i]!, v);
       }
       return out;
     }

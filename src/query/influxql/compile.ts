@@ -16,6 +16,7 @@ import type { Matcher } from '../../index/index.ts';
 import type { Namespace } from '../../cluster/index.ts';
 import { QueryError } from '../errors.ts';
 import { isMath, MATH_NAMES } from '../math.ts';
+import { TECHNICAL_NAMES } from '../technical.ts';
 import { namespaceOf } from '../select.ts';
 import type { CompareOp, Condition, Operand, Expr as PlanExpr, Fill, FunctionName, LogicalQuery, MeasurementSource, Projection, TimeGrouping } from '../plan.ts';
 import type { Expr, SelectStatement, Source } from './ast.ts';
@@ -34,14 +35,12 @@ export interface CompileOptions {
 const IMPLEMENTED: ReadonlySet<string> = new Set<FunctionName>([
   'count', 'distinct', 'sum', 'mean', 'median', 'mode', 'spread', 'stddev', 'integral', 'min', 'max', 'first', 'last',
   'percentile', 'top', 'bottom', 'sample', 'derivative', 'non_negative_derivative', 'difference', 'non_negative_difference',
-  'cumulative_sum', 'moving_average', 'elapsed', ...MATH_NAMES,
+  'cumulative_sum', 'moving_average', 'elapsed', ...MATH_NAMES, ...TECHNICAL_NAMES,
 ]);
 
 /** InfluxQL functions the executor does not have yet: a clear refusal rather than "undefined function". */
 const NOT_YET: ReadonlySet<string> = new Set([
-  'count_hll', 'sum_hll', 'holt_winters', 'holt_winters_with_fit', 'chande_momentum_oscillator',
-  'exponential_moving_average', 'double_exponential_moving_average', 'triple_exponential_moving_average',
-  'triple_exponential_derivative', 'kaufmans_efficiency_ratio', 'kaufmans_adaptive_moving_average', 'relative_strength_index',
+  'count_hll', 'sum_hll', 'holt_winters', 'holt_winters_with_fit',
 ]);
 
 /** The query of a SELECT; its INTO target, if any, is the caller's to write to. */
