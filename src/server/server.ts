@@ -68,11 +68,11 @@ export async function startServer(config: ServerConfig, deps: { logger: Logger; 
     await parsePool.close();
     throw new StartupError(`Cannot open storage in "${config.dataDir}": ${errorMessage(err)}`, { cause: err });
   }
+  // Before ready, so that it shares the CPU with no real request: under a second more of /ready saying 503.
+  if (config.warmUp) await warmUpQueryPath(logger).catch((err: unknown) => logger.warn('query warm-up failed', { error: errorMessage(err) }));
   state.ready(router);
   const retention = new RetentionEnforcer({ router, logger, checkIntervalMs: config.retention.checkIntervalMs });
   if (config.retention.enabled) retention.start();
-  // In the background: requests are served meanwhile, one warm-up request at a time beside them.
-  const warmUp = config.warmUp ? warmUpQueryPath(logger, { busy: writingSince(state) }).catch((err: unknown) => logger.warn('query warm-up failed', { error: errorMessage(err) })) : Promise.resolve();
 
   let closing: Promise<void> | undefined;
   return {
@@ -80,7 +80,7 @@ export async function startServer(config: ServerConfig, deps: { logger: Logger; 
     port,
     close() {
       closing ??= stopHttp(server)
-        .then(() => Promise.all([retention.stop(), warmUp]))
+        .then(() => retention.stop())
         .then(() => Promise.all([router.close(), parsePool.close()]))
         .then(() => undefined);
       return closing;
@@ -95,21 +95,6 @@ async function openUsers(config: ServerConfig): Promise<UserStore> {
   } catch (err) {
     throw new StartupError(`Cannot load the users in "${join(config.dataDir, USERS_FILE)}": ${errorMessage(err)}`, { cause: err });
   }
-}
-
-/**
- * Whether writes came in since the last call. The warm-up gives way to them (ingest is bound by
- * CPU), not to queries, which it exists to speed up and which are short.
- */
-function writingSince(state: ServerState): () => boolean {
-  const handled = () => state.counters.writeRequests;
-  let seen = handled();
-  return () => {
-    const now = handled();
-    const busy = now !== seen;
-    seen = now;
-    return busy;
-  };
 }
 
 async function prepareDataDir(dir: string): Promise<void> {
