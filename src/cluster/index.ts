@@ -8,7 +8,6 @@ export { DatabaseNotFoundError, InvalidDatabaseNameError, PointsBeyondRetentionE
 export {
   DEFAULT_RETENTION_POLICY,
   InvalidRetentionPolicyError,
-  MIN_RETENTION_DURATION,
   RetentionPolicyConflictError,
   defaultShardDuration,
   type RetentionPolicy,

@@ -40,7 +40,7 @@ export const DEFAULT_RETENTION_POLICY = 'autogen';
 const HOUR = 3_600_000_000_000n;
 const DAY = 24n * HOUR;
 /** InfluxDB's lower bound for both a policy's duration (unless infinite) and its shard duration. */
-export const MIN_RETENTION_DURATION = HOUR;
+const MIN_RETENTION_DURATION = HOUR;
 
 /** A policy setting InfluxDB refuses; the messages are influxd's, which clients and scripts match on. */
 export class InvalidRetentionPolicyError extends RustsError {

@@ -3,5 +3,5 @@
  * in `src/api`; `/write` is shared with the native API (src/api/native.ts).
  */
 export { DEFAULT_CHUNK_SIZE, encodeChunkedResults, encodeCsv, encodeResults, timeFormatter, toInfluxSeries, type InfluxSeries, type StatementResult } from './results.ts';
-export { authorizeQuery, executeStatement, QueryForbiddenError, type StatementContext } from './statements.ts';
+export { authorizeQuery, executeStatement, type StatementContext } from './statements.ts';
 export type { Requirement } from './privileges.ts';

@@ -41,7 +41,7 @@ export interface StatementContext {
 }
 
 /** A statement the caller lacks a privilege for: the whole query is refused with 403, as by influxd. */
-export class QueryForbiddenError extends RustsError {
+class QueryForbiddenError extends RustsError {
   constructor(message: string) {
     super('forbidden', message);
   }

@@ -219,13 +219,13 @@ function regexText(pattern: string): string {
 }
 
 /** An identifier as InfluxQL needs it written: bare when it can be, else double-quoted. */
-export function quoteIdent(name: string): string {
+function quoteIdent(name: string): string {
   if (BARE_IDENT.test(name) && !KEYWORDS.has(name.toUpperCase())) return name;
   return `"${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
 /** A duration in the largest InfluxQL unit that divides it (`2d`, `90m`, `0s`). */
-export function formatDuration(nanos: bigint): string {
+function formatDuration(nanos: bigint): string {
   if (nanos === 0n) return '0s';
   const units: ReadonlyArray<readonly [string, bigint]> = [
     ['w', 604_800_000_000_000n],
@@ -250,7 +250,7 @@ function sourceText(source: Source): string {
 const PRECEDENCE: Readonly<Record<string, number>> = { OR: 1, AND: 2, '=': 4, '!=': 4, '<': 4, '<=': 4, '>': 4, '>=': 4, '=~': 4, '!~': 4, '+': 5, '-': 5, '|': 5, '^': 5, '*': 6, '/': 6, '%': 6, '&': 6 };
 
 /** An expression, parenthesised where precedence needs it (the tree does not keep the source's parentheses). */
-export function exprText(e: Expr, parentPrecedence = 0): string {
+function exprText(e: Expr, parentPrecedence = 0): string {
   switch (e.kind) {
     case 'ref':
       return `${quoteIdent(e.name)}${e.cast === undefined ? '' : `::${e.cast}`}`;
