@@ -140,9 +140,9 @@ interface Layer {
   auth?: AuthConfig;
   limits?: Partial<LimitsConfig>;
   shards?: number;
-  ingest?: { parseWorkers?: number; autoCreateDatabases?: boolean };
+  ingest?: Partial<IngestConfig>;
   retention?: Partial<RetentionConfig>;
-  query?: { warmUp?: boolean };
+  query?: Partial<QueryConfig>;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -228,7 +228,7 @@ function fileLayer(doc: Record<string, unknown>): Layer {
         break;
       }
       case 'ingest':
-        layer.ingest = ingestLayer(value);
+        layer.ingest = sectionLayer('ingest', value, INGEST_KEYS);
         break;
       case 'auth':
         layer.auth = authLayer(value);
@@ -237,10 +237,10 @@ function fileLayer(doc: Record<string, unknown>): Layer {
         layer.limits = limitsLayer(value);
         break;
       case 'retention':
-        layer.retention = retentionLayer(value);
+        layer.retention = sectionLayer('retention', value, RETENTION_KEYS);
         break;
       case 'query':
-        layer.query = queryLayer(value);
+        layer.query = sectionLayer('query', value, QUERY_KEYS);
         break;
       default:
         throw new RangeError(`unknown key "${key}"; known top-level keys: ${TOP_LEVEL_KEYS.join(', ')}`);
@@ -391,11 +391,26 @@ function uniqueNames(at: string, entries: readonly { name: string }[]): void {
   }
 }
 
+// ---- sections of simple keys ----
+
+/** A section's keys: the option each sets and how its value is read. */
+type SectionKeys<T> = Readonly<Record<string, { readonly option: keyof T; readonly parse: (value: unknown) => T[keyof T] }>>;
+
+/** A table of simple keys (`[limits]`, `[ingest]`, ...): each known key parsed, an unknown one named with the known ones. */
+function sectionLayer<T>(section: string, table: unknown, keys: SectionKeys<T>): Partial<T> {
+  if (!isTable(table)) throw new TypeError(`${section}: expected a table ([${section}]), got ${describe(table)}`);
+  const out: Partial<T> = {};
+  for (const [key, value] of Object.entries(table)) {
+    const known = keys[key];
+    if (known === undefined) throw new RangeError(`unknown key "${section}.${key}"; known keys in [${section}]: ${Object.keys(keys).join(', ')}`);
+    out[known.option] = keyed(`${section}.${key}`, () => known.parse(value));
+  }
+  return out;
+}
+
 // ---- [limits] ----
 
-type LimitsOption = keyof LimitsConfig;
-
-const LIMITS_KEYS: Readonly<Record<string, { option: LimitsOption; parse: (value: unknown) => number }>> = {
+const LIMITS_KEYS: SectionKeys<LimitsConfig> = {
   rate_limit_rps: { option: 'rateLimitRps', parse: rateValue },
   rate_limit_burst: { option: 'rateLimitBurst', parse: (value) => countValue(value, 0) },
   max_body_size: { option: 'maxBodyBytes', parse: sizeValue },
@@ -405,13 +420,7 @@ const LIMITS_KEYS: Readonly<Record<string, { option: LimitsOption; parse: (value
 };
 
 function limitsLayer(table: unknown): Partial<LimitsConfig> {
-  if (!isTable(table)) throw new TypeError(`limits: expected a table ([limits]), got ${describe(table)}`);
-  const limits: { -readonly [K in LimitsOption]?: number } = {};
-  for (const [key, value] of Object.entries(table)) {
-    const known = LIMITS_KEYS[key];
-    if (known === undefined) throw new RangeError(`unknown key "limits.${key}"; known keys in [limits]: ${Object.keys(LIMITS_KEYS).join(', ')}`);
-    limits[known.option] = keyed(`limits.${key}`, () => known.parse(value));
-  }
+  const limits = sectionLayer('limits', table, LIMITS_KEYS);
   if ((limits.rateLimitBurst ?? 0) > 0 && (limits.rateLimitRps ?? 0) === 0) {
     // A burst that silently does nothing would let someone believe their server is rate limited.
     throw new RangeError('limits.rate_limit_burst: only applies when rate_limit_rps is above 0');
@@ -430,37 +439,25 @@ function booleanValue(value: unknown): boolean {
   return value;
 }
 
-function ingestLayer(table: unknown): { parseWorkers?: number; autoCreateDatabases?: boolean } {
-  if (!isTable(table)) throw new TypeError(`ingest: expected a table ([ingest]), got ${describe(table)}`);
-  const ingest: { parseWorkers?: number; autoCreateDatabases?: boolean } = {};
-  for (const [key, value] of Object.entries(table)) {
-    if (key === 'parse_workers') ingest.parseWorkers = keyed('ingest.parse_workers', () => countValue(value, 0, MAX_PARSE_WORKERS));
-    else if (key === 'auto_create_databases') ingest.autoCreateDatabases = keyed('ingest.auto_create_databases', () => booleanValue(value));
-    else throw new RangeError(`unknown key "ingest.${key}"; known keys in [ingest]: parse_workers, auto_create_databases`);
-  }
-  return ingest;
-}
+// ---- [ingest], [query], [retention] ----
 
-function queryLayer(table: unknown): { warmUp?: boolean } {
-  if (!isTable(table)) throw new TypeError(`query: expected a table ([query]), got ${describe(table)}`);
-  const query: { warmUp?: boolean } = {};
-  for (const [key, value] of Object.entries(table)) {
-    if (key === 'warm_up') query.warmUp = keyed('query.warm_up', () => booleanValue(value));
-    else throw new RangeError(`unknown key "query.${key}"; known keys in [query]: warm_up`);
-  }
-  return query;
-}
+type IngestConfig = { readonly parseWorkers: number; readonly autoCreateDatabases: boolean };
 
-function retentionLayer(table: unknown): Partial<RetentionConfig> {
-  if (!isTable(table)) throw new TypeError(`retention: expected a table ([retention]), got ${describe(table)}`);
-  const retention: { enabled?: boolean; checkIntervalMs?: number } = {};
-  for (const [key, value] of Object.entries(table)) {
-    if (key === 'enabled') retention.enabled = keyed('retention.enabled', () => booleanValue(value));
-    else if (key === 'check_interval') retention.checkIntervalMs = keyed('retention.check_interval', () => durationValue(value));
-    else throw new RangeError(`unknown key "retention.${key}"; known keys in [retention]: enabled, check_interval`);
-  }
-  return retention;
-}
+const INGEST_KEYS: SectionKeys<IngestConfig> = {
+  parse_workers: { option: 'parseWorkers', parse: (value) => countValue(value, 0, MAX_PARSE_WORKERS) },
+  auto_create_databases: { option: 'autoCreateDatabases', parse: booleanValue },
+};
+
+type QueryConfig = { readonly warmUp: boolean };
+
+const QUERY_KEYS: SectionKeys<QueryConfig> = {
+  warm_up: { option: 'warmUp', parse: booleanValue },
+};
+
+const RETENTION_KEYS: SectionKeys<RetentionConfig> = {
+  enabled: { option: 'enabled', parse: booleanValue },
+  check_interval: { option: 'checkIntervalMs', parse: durationValue },
+};
 
 /** `parse()` of the value of `key`: its RangeError or TypeError names the key (orFail then adds the file). */
 function keyed<T>(key: string, parse: () => T): T {
