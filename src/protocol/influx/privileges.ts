@@ -3,7 +3,7 @@
  * database, or admin. InfluxDB checks every statement of a query this way before it runs any of
  * them, so a query with one forbidden statement changes nothing.
  */
-import type { SelectStatement, Source, Statement } from '../../query/influxql/index.ts';
+import { namedDatabase, type SelectStatement, type Statement } from '../../query/influxql/index.ts';
 
 export type Requirement = { readonly database: string; readonly access: 'read' | 'write' } | { readonly admin: true };
 
@@ -30,13 +30,13 @@ export function requirements(stmt: Statement, defaultDatabase: string | undefine
     case 'showFieldKeys':
     case 'showSeries':
     case 'showCardinality':
-      return on(stmt.database ?? databaseOfSources(stmt.sources) ?? defaultDatabase, 'read');
+      return on(stmt.database ?? namedDatabase(stmt.sources) ?? defaultDatabase, 'read');
     case 'showContinuousQueries':
     case 'showQueries':
       return on(defaultDatabase, 'read');
     case 'dropSeries':
     case 'delete':
-      return on(databaseOfSources(stmt.sources) ?? defaultDatabase, 'write');
+      return on(namedDatabase(stmt.sources) ?? defaultDatabase, 'write');
     case 'dropRetentionPolicy':
     case 'dropContinuousQuery':
       return on(stmt.database, 'write');
@@ -81,8 +81,4 @@ function selectRequirements(stmt: SelectStatement, defaultDatabase: string | und
   const target = stmt.into?.database ?? defaultDatabase;
   if (stmt.into !== undefined && target !== undefined && target !== '') add({ database: target, access: 'write' });
   return out;
-}
-
-function databaseOfSources(sources: readonly Source[]): string | undefined {
-  return sources.find((s): s is Exclude<Source, { kind: 'subquery' }> => s.kind !== 'subquery' && s.database !== undefined)?.database;
 }

@@ -2,7 +2,7 @@ import { fieldTypeName, formatGoDuration, RustsError, type Timestamp } from '../
 import { DEFAULT_RETENTION_POLICY, type Namespace, type RetentionPolicySpec, type ShardRouter } from '../../cluster/index.ts';
 import { MEASUREMENT_NAME, matchesValue, type Matcher } from '../../index/index.ts';
 import { checkNamespace, executeQuery, type LogicalQuery, type QueryContext, type ResultSeries } from '../../query/index.ts';
-import { changesState, readOnlyWarning, seriesScope, statementText, unanchored } from '../../query/influxql/index.ts';
+import { changesState, namedDatabase, readOnlyWarning, seriesScope, statementText, unanchored } from '../../query/influxql/index.ts';
 import type { Expr, KeyFilter, Limits, RetentionSettings, SelectStatement, Source, Statement } from '../../query/influxql/index.ts';
 import { intoBatch } from './into.ts';
 import { requirements, type Requirement } from './privileges.ts';
@@ -140,7 +140,7 @@ async function run(stmt: Statement, ctx: StatementContext): Promise<InfluxSeries
     }
     case 'showFieldKeys': {
       const database = databaseOf(ctx, stmt.sources, stmt.database);
-      const namespace = namespaceOf(ctx, database, stmt.sources);
+      const namespace = fieldNamespace(ctx, database, stmt.sources);
       return measurementsOf(ctx, database, stmt.sources).flatMap((m) => {
         const fields = [...ctx.router.fieldsOf(namespace, m)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
         const rows = page(fields.map(([name, type]) => [name, fieldTypeName(type)]), stmt);
@@ -313,15 +313,14 @@ function cardinality(stmt: Extract<Statement, { kind: 'showCardinality' }>, ctx:
       return perMeasurement((m) => new Set(scope.tagKeys(m).filter((k) => keyMatches(key, k)).flatMap((k) => scope.tagValues(k, m).map((v) => `${k}=${v}`))).size);
     }
     case 'fieldKey': {
-      const namespace = namespaceOf(ctx, database, stmt.sources);
+      const namespace = fieldNamespace(ctx, database, stmt.sources);
       return perMeasurement((m) => ctx.router.fieldsOf(namespace, m).size);
     }
   }
 }
 
 function databaseOf(ctx: StatementContext, sources: readonly Source[], named?: string, missingMessage = 'database name required'): string {
-  const fromSource = sources.find((s): s is Exclude<Source, { kind: 'subquery' }> => s.kind !== 'subquery' && s.database !== undefined)?.database;
-  const database = named ?? fromSource ?? ctx.database;
+  const database = named ?? namedDatabase(sources) ?? ctx.database;
   if (database === undefined || database === '') throw new StatementError(missingMessage);
   // In a statement's result InfluxDB leaves the name unquoted (its /write error quotes it).
   if (!ctx.router.hasDatabase(database)) throw new StatementError(`database not found: ${database}`);
@@ -356,8 +355,8 @@ function deletionDatabase(ctx: StatementContext, sources: readonly Source[] = []
   return databaseOf(ctx, sources, undefined, 'database not found: ');
 }
 
-/** The namespace a statement reads fields from: the first source's retention policy, or the request's. */
-function namespaceOf(ctx: StatementContext, database: string, sources: readonly Source[]): Namespace {
+/** The namespace a SHOW statement reads fields from: the first source's retention policy, or the request's. */
+function fieldNamespace(ctx: StatementContext, database: string, sources: readonly Source[]): Namespace {
   const fromSource = sources.find((s): s is Exclude<Source, { kind: 'subquery' }> => s.kind !== 'subquery' && s.retentionPolicy !== undefined && s.retentionPolicy !== '')?.retentionPolicy;
   return { database, retentionPolicy: fromSource ?? ctx.retentionPolicy };
 }

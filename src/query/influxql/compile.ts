@@ -20,6 +20,7 @@ import { TECHNICAL_NAMES } from '../technical.ts';
 import { namespaceOf } from '../select.ts';
 import type { CompareOp, Condition, Operand, Expr as PlanExpr, Fill, FunctionName, LogicalQuery, MeasurementSource, Projection, TimeGrouping } from '../plan.ts';
 import type { Expr, SelectStatement, Source } from './ast.ts';
+import { namedDatabase } from './sources.ts';
 
 export interface CompileOptions {
   /** The request's database (`db=`), used when FROM names none. */
@@ -46,8 +47,7 @@ const NOT_YET: ReadonlySet<string> = new Set([
 /** The query of a SELECT; its INTO target, if any, is the caller's to write to. */
 export function compileSelect(stmt: SelectStatement, options: CompileOptions): LogicalQuery {
   // The first source that names a database or retention policy names them for the statement (influxd reads one database per statement).
-  const named = stmt.sources.find((s): s is Exclude<Source, { kind: 'subquery' }> => s.kind !== 'subquery' && s.database !== undefined);
-  const database = named?.database ?? options.database;
+  const database = namedDatabase(stmt.sources) ?? options.database;
   if (database === '') throw new QueryError('database name required');
   const sources = stmt.sources.map((s) => measurementSource(s, { ...options, database }));
   const from: MeasurementSource = sources.length === 1 ? sources[0]! : { kind: 'list', sources };

@@ -11,6 +11,7 @@ export { parseInfluxQL } from './statements.ts';
 export type { Params } from './parser.ts';
 export { compileSelect, type CompileOptions } from './compile.ts';
 export { seriesScope, unanchored } from './where.ts';
+export { namedDatabase } from './sources.ts';
 export { InfluxQLParseError } from './errors.ts';
 export { changesState, readOnlyWarning, statementText } from './format.ts';
 export { tokenize, KEYWORDS, type Token, type TokenKind, type Pos } from './scanner.ts';
