@@ -461,6 +461,8 @@ function newPolicyMeta(p: RetentionPolicy): PolicyMeta {
  * went: InfluxDB counts dropped points, not field values.
  */
 function dropPointsBefore(batch: WriteBatch, cutoffMs: number): { kept: WriteBatch; dropped: number } {
+  // The usual write has nothing to drop: one read-only pass, and no copy of the batch.
+  if (!batch.series.some((s) => s.fields.some(({ column }) => column.hasPointBefore(cutoffMs)))) return { kept: batch, dropped: 0 };
   const kept = new WriteBatch();
   let dropped = 0;
   for (const series of batch.series) {
@@ -475,7 +477,7 @@ function dropPointsBefore(batch: WriteBatch, cutoffMs: number): { kept: WriteBat
     }
     dropped += droppedTimes.size;
   }
-  return dropped === 0 ? { kept: batch, dropped } : { kept, dropped };
+  return { kept, dropped };
 }
 
 /** With no matchers, every series: `SeriesIndex.select` already treats an empty list that way. */

@@ -267,6 +267,12 @@ export class Column {
     this.length += n;
   }
 
+  /** Whether some point is older than `ms` (retention's question). */
+  hasPointBefore(ms: number): boolean {
+    for (let i = 0; i < this.length; i++) if (this.ms[i]! < ms) return true;
+    return false;
+  }
+
   /** The points whose time `keep` accepts, in order: this column itself when it accepts them all. */
   filter(keep: (ms: number, sub: number) => boolean): Column {
     let out: Column | undefined;

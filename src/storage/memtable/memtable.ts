@@ -65,11 +65,7 @@ export class MemTable {
   /** Whether any point is older than `ms`: lets retention skip a MemTable it would not change. */
   hasPointBefore(ms: number): boolean {
     for (const series of this.series.values()) {
-      for (const column of series.fields.values()) {
-        for (const chunk of column.chunks) {
-          for (let i = 0; i < chunk.length; i++) if (chunk.ms[i]! < ms) return true;
-        }
-      }
+      for (const column of series.fields.values()) if (column.chunks.some((chunk) => chunk.hasPointBefore(ms))) return true;
     }
     return false;
   }
