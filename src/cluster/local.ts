@@ -213,12 +213,11 @@ export class LocalRouter implements ShardRouter {
       // Leftovers of a drop or create that a crash cut short hold no acknowledged data of a live
       // database, but must not come back as the new database's contents.
       if (await this.fs.exists(dir)) await this.fs.removeAll(dir);
-      await mkdirDurable(this.fs, dir);
       const policyMeta = newPolicyMeta(wanted);
       const order = Math.max(0, ...[...this.databasesByName.values()].map((db) => db.meta.order)) + 1;
       const meta: DatabaseMeta = { name, order, shards: this.options.shards, defaultPolicy: wanted.name, policies: [policyMeta] };
-      // Engines first, metadata last: a directory without metadata is ignored at start-up.
-      await mkdirDurable(this.fs, join(dir, POLICIES_DIR));
+      // Engines first (opening one creates its directories, durably), metadata last: a directory
+      // without metadata is ignored at start-up.
       const policy = await this.openPolicy(dir, meta.shards, policyMeta);
       await this.saveMeta(dir, meta);
       this.databasesByName.set(name, new Database(meta, dir, new Map([[policy.meta.name, policy]])));
@@ -261,7 +260,6 @@ export class LocalRouter implements ShardRouter {
       const policyMeta = newPolicyMeta(wanted);
       const leftover = join(db.dir, policyMeta.dir);
       if (await this.fs.exists(leftover)) await this.fs.removeAll(leftover);
-      await mkdirDurable(this.fs, join(db.dir, POLICIES_DIR));
       const policy = await this.openPolicy(db.dir, db.meta.shards, policyMeta);
       const meta: DatabaseMeta = { ...db.meta, policies: [...db.meta.policies, policyMeta], defaultPolicy: makeDefault ? wanted.name : db.meta.defaultPolicy };
       try {
