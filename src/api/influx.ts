@@ -4,6 +4,7 @@ import type { Context, Middleware } from 'koa';
 import { authorizeQuery, DEFAULT_CHUNK_SIZE, encodeChunkedResults, encodeCsv, encodeResults, executeStatement, type StatementContext, type StatementResult } from '../protocol/influx/index.ts';
 import { compileSelect, parseInfluxQL } from '../query/influxql/index.ts';
 import { authorizeBootstrap, executeUserStatement, isAuthorized, principalOf, type AuthState, type UserStore } from './auth/index.ts';
+import { nowTimestamp } from '../core/index.ts';
 import { readRequestBody, type LimitsConfig } from './limits/index.ts';
 import type { ServerState } from './state.ts';
 
@@ -78,7 +79,7 @@ export async function influxQuery(ctx: Context, state: ServerState, options: Inf
     }
   }
   const statements = parseInfluxQL(text, bound);
-  const now = BigInt(Date.now()) * 1_000_000n;
+  const now = nowTimestamp();
   const csv = ctx.accepts('application/json', 'application/csv', 'text/csv') !== 'application/json' && /csv/.test(ctx.get('Accept'));
   const epoch = params.get('epoch') ?? (csv ? 'n' : undefined);
   const database = params.get('db') ?? undefined;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import type { RustsError, Timestamp } from '../core/index.ts';
+import { nowTimestamp, type RustsError, type Timestamp } from '../core/index.ts';
 import { DatabaseNotFoundError } from '../cluster/index.ts';
 import type { LineError, ParsePool, Precision } from '../protocol/lineprotocol/index.ts';
 import { decodeQueryRequest, encodeSeriesJson, parsePrecision } from '../protocol/native/index.ts';
@@ -143,7 +143,7 @@ async function write(ctx: Context, params: WriteParams, state: ServerState, opti
     await router.createDatabase(database);
   }
   const body = await readRequestBody(ctx, options.limits);
-  const { batch, result: parsed } = await options.parsePool.parse(body, { precision, defaultTime: truncate(nowNanos(), precision) });
+  const { batch, result: parsed } = await options.parsePool.parse(body, { precision, defaultTime: truncate(nowTimestamp(), precision) });
   const consistency = params.consistency;
   // InfluxDB's levels mean something only to its clustered edition, but every edition checks them.
   if (consistency !== undefined && consistency !== '' && !CONSISTENCY_LEVELS.includes(consistency.toLowerCase())) return ctx.throw(400, 'invalid consistency level');
@@ -182,7 +182,7 @@ function rejectedLines(lineErrors: readonly LineError[], storeErrors: readonly R
 
 /** The native JSON query (`POST /query` with a JSON body; see app.ts for how it shares the path with InfluxQL). */
 export async function nativeQuery(ctx: Context, state: ServerState, options: NativeApiOptions): Promise<void> {
-  const request = decodeQueryRequest(await readJson(ctx, options), nowNanos());
+  const request = decodeQueryRequest(await readJson(ctx, options), nowTimestamp());
   const { database } = request.query;
   authorize(ctx, database, 'read');
   const router = state.router;
@@ -213,10 +213,6 @@ async function readJson(ctx: Context, options: NativeApiOptions): Promise<unknow
 function stringParam(ctx: Context, name: string): string | undefined {
   const value = ctx.query[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function nowNanos(): Timestamp {
-  return BigInt(Date.now()) * 1_000_000n;
 }
 
 /** InfluxDB stamps lines without a time with the server's clock truncated to the write's precision. */

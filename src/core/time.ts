@@ -17,6 +17,11 @@ export const MIN_TIMESTAMP: Timestamp = -9223372036854775806n;
 export const MAX_TIMESTAMP: Timestamp = 9223372036854775806n;
 
 export const NANOS_PER_MILLI = 1_000_000;
+
+/** The wall clock as a Timestamp (millisecond resolution, as Date.now). */
+export function nowTimestamp(): Timestamp {
+  return BigInt(Date.now()) * 1_000_000n;
+}
 const NANOS_PER_MILLI_BIG = 1_000_000n;
 
 /** The millisecond part of a split timestamp. */

@@ -1,5 +1,5 @@
 import type { ShardRouter } from '../cluster/index.ts';
-import type { Logger } from '../core/index.ts';
+import { nowTimestamp, type Logger } from '../core/index.ts';
 
 export interface RetentionEnforcerOptions {
   readonly router: ShardRouter;
@@ -29,7 +29,7 @@ export class RetentionEnforcer {
   async check(): Promise<number> {
     let dropped = 0;
     const pass = this.running.then(async () => {
-      const now = this.options.now?.() ?? BigInt(Date.now()) * 1_000_000n;
+      const now = this.options.now?.() ?? nowTimestamp();
       dropped = await this.options.router.applyRetention(now);
       if (dropped > 0) this.options.logger.info('retention dropped expired partitions', { partitions: dropped });
     });
