@@ -6,6 +6,9 @@
  *   const result = await postBodies('http://127.0.0.1:8086/write?db=bench', bodies, { connections: 4 });
  *   console.log(result.acceptedSamples / result.seconds, latencies(result.latenciesMs));
  *
+ *   // Remote write: each shard in order on its own connection, none more than 30 min of data ahead.
+ *   const rw = await postShards(url, shards, { headers, maxLead: 1_800_000 });
+ *
  *   const q = await timeRequests({ url: 'http://127.0.0.1:8086/query', method: 'POST', body }, 7);
  *   console.log(median(q.ms));
  */
@@ -59,60 +62,141 @@ interface Answer {
  */
 export async function postBodies(url: string, bodies: readonly LoadBody[], options: LoadOptions = {}): Promise<LoadResult> {
   const connections = options.connections ?? 4;
-  const target = new URL(url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
-  const headers = { 'Content-Type': 'text/plain; charset=utf-8', ...options.headers };
-  const timeoutMs = options.timeoutMs ?? 120_000;
-  const latenciesMs: number[] = [];
-  const statuses: Record<number, number> = {};
-  const errors: string[] = [];
+  const tally = new Tally(url, connections, options);
   let next = 0;
-  let failedRequests = 0;
-  let acceptedSamples = 0;
-  let rejectedSamples = 0;
-  let bytesSent = 0;
-
-  const cpu0 = process.cpuUsage();
-  const start = performance.now();
-  const deadline = start + (options.maxSeconds ?? 300) * 1000;
   try {
     await Promise.all(
       Array.from({ length: connections }, async () => {
-        while (next < bodies.length && performance.now() < deadline) {
-          const { body, samples } = bodies[next++]!;
-          const sent = performance.now();
-          const answer = await send(agent, target, 'POST', body, { ...headers, 'Content-Length': String(body.length) }, timeoutMs, false);
-          latenciesMs.push(performance.now() - sent);
-          bytesSent += body.length;
-          statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
-          if (answer.status >= 200 && answer.status < 300) {
-            acceptedSamples += samples;
-          } else {
-            failedRequests++;
-            rejectedSamples += samples;
-            if (errors.length < 5) errors.push(`${answer.status}: ${answer.body.toString('utf8', 0, Math.min(answer.body.length, 300))}`);
-          }
-        }
+        while (next < bodies.length && !tally.pastDeadline()) await tally.post(bodies[next++]!);
       }),
     );
   } finally {
-    agent.destroy();
+    tally.close();
   }
-  const seconds = (performance.now() - start) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  return {
-    requests: latenciesMs.length,
-    failedRequests,
-    acceptedSamples,
-    rejectedSamples,
-    bytesSent,
-    seconds,
-    latenciesMs,
-    statuses,
-    errors,
-    clientCpuSeconds: (cpu.user + cpu.system) / 1e6,
-    complete: next === bodies.length,
+  return tally.result(next === bodies.length);
+}
+
+/** Sends bodies for the load functions and counts their answers. */
+class Tally {
+  private readonly target: URL;
+  private readonly agent: http.Agent;
+  private readonly headers: Record<string, string>;
+  private readonly timeoutMs: number;
+  private readonly latenciesMs: number[] = [];
+  private readonly statuses: Record<number, number> = {};
+  private readonly errors: string[] = [];
+  private failedRequests = 0;
+  private acceptedSamples = 0;
+  private rejectedSamples = 0;
+  private bytesSent = 0;
+  private readonly cpu0 = process.cpuUsage();
+  private readonly start = performance.now();
+  private readonly deadline: number;
+
+  constructor(url: string, connections: number, options: Omit<LoadOptions, 'connections'>) {
+    this.target = new URL(url);
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
+    this.headers = { 'Content-Type': 'text/plain; charset=utf-8', ...options.headers };
+    this.timeoutMs = options.timeoutMs ?? 120_000;
+    this.deadline = this.start + (options.maxSeconds ?? 300) * 1000;
+  }
+
+  pastDeadline(): boolean {
+    return performance.now() >= this.deadline;
+  }
+
+  async post({ body, samples }: LoadBody): Promise<void> {
+    const sent = performance.now();
+    const answer = await send(this.agent, this.target, 'POST', body, { ...this.headers, 'Content-Length': String(body.length) }, this.timeoutMs, false);
+    this.latenciesMs.push(performance.now() - sent);
+    this.bytesSent += body.length;
+    this.statuses[answer.status] = (this.statuses[answer.status] ?? 0) + 1;
+    if (answer.status >= 200 && answer.status < 300) {
+      this.acceptedSamples += samples;
+    } else {
+      this.failedRequests++;
+      this.rejectedSamples += samples;
+      if (this.errors.length < 5) this.errors.push(`${answer.status}: ${answer.body.toString('utf8', 0, Math.min(answer.body.length, 300))}`);
+    }
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  result(complete: boolean): LoadResult {
+    const cpu = process.cpuUsage(this.cpu0);
+    return {
+      requests: this.latenciesMs.length,
+      failedRequests: this.failedRequests,
+      acceptedSamples: this.acceptedSamples,
+      rejectedSamples: this.rejectedSamples,
+      bytesSent: this.bytesSent,
+      seconds: (performance.now() - this.start) / 1000,
+      latenciesMs: this.latenciesMs,
+      statuses: this.statuses,
+      errors: this.errors,
+      clientCpuSeconds: (cpu.user + cpu.system) / 1e6,
+      complete,
+    };
+  }
+}
+
+/** A body of one shard's ordered stream, with where it lies in that stream's order (e.g. its first data timestamp). */
+export interface ShardBody extends LoadBody {
+  readonly order: number;
+}
+
+export interface ShardOptions extends Omit<LoadOptions, 'connections'> {
+  /**
+   * A shard sends its next body only if that body's `order` is at most this much above the
+   * `order` of the earliest unanswered body of every other shard. Default: no limit.
+   */
+  readonly maxLead?: number;
+}
+
+/**
+ * POSTs each shard's bodies in order over the shard's own keep-alive connection, the next one
+ * when the previous answer is in, as Prometheus' remote-write queue shards do, and keeps the
+ * shards within `maxLead` of each other. Counts as `postBodies` does; `seconds` and
+ * `clientCpuSeconds` are for all shards together.
+ */
+export async function postShards(url: string, shards: readonly (readonly ShardBody[])[], options: ShardOptions = {}): Promise<LoadResult> {
+  const tally = new Tally(url, shards.length, options);
+  const maxLead = options.maxLead ?? Infinity;
+  let complete = true;
+  // The order of each shard's earliest unanswered body; Infinity once the shard is done.
+  const position = shards.map((bodies) => bodies[0]?.order ?? Infinity);
+  // Shards waiting for a slower one, woken whenever a position moves.
+  let waiting: (() => void)[] = [];
+  const moved = (): void => {
+    const wake = waiting;
+    waiting = [];
+    for (const w of wake) w();
   };
+  try {
+    await Promise.all(
+      shards.map(async (bodies, shard) => {
+        for (let i = 0; i < bodies.length; i++) {
+          const body = bodies[i]!;
+          // The slowest shard is never held back, so this ends; so does the deadline check.
+          while (body.order > Math.min(...position) + maxLead) await new Promise<void>((resolve) => waiting.push(resolve));
+          if (tally.pastDeadline()) {
+            complete = false;
+            break;
+          }
+          await tally.post(body);
+          position[shard] = bodies[i + 1]?.order ?? Infinity;
+          moved();
+        }
+        position[shard] = Infinity;
+        moved();
+      }),
+    );
+  } finally {
+    tally.close();
+  }
+  return tally.result(complete);
 }
 
 export interface RequestSpec {

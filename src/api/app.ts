@@ -6,6 +6,8 @@ import { errorMiddleware } from './errors.ts';
 import { DEFAULT_LIMITS, rateLimit, type LimitsConfig } from './limits/index.ts';
 import { influxHeaders, influxQuery, registerInfluxRoutes } from './influx.ts';
 import { nativeQuery, registerNativeRoutes } from './native.ts';
+import { DEFAULT_PROMETHEUS_CONFIG, MetadataStore, registerPrometheusRoutes, type PrometheusConfig } from './prometheus/index.ts';
+import { SeriesCache } from '../protocol/prometheus/index.ts';
 import { ParsePool } from '../protocol/lineprotocol/index.ts';
 import type { ServerState } from './state.ts';
 import { VERSION } from './version.ts';
@@ -28,6 +30,10 @@ export interface AppDeps {
   readonly autoCreateDatabases?: boolean;
   /** Parse workers for line protocol; bodies are parsed on the main thread when omitted. */
   readonly parsePool?: ParsePool;
+  /** `[prometheus]`: remote write and read; defaults when omitted. */
+  readonly prometheus?: PrometheusConfig;
+  /** Where remote write's metric metadata is kept (`MetadataStore.open`); in memory only when omitted. */
+  readonly metadata?: MetadataStore;
 }
 
 /** The body of `GET /health`, in the shape InfluxDB 1.8+ answers, so its clients' health checks work as is. */
@@ -66,6 +72,13 @@ export function createApp(deps: AppDeps): Koa {
   const native = { limits, parsePool, users, autoCreateDatabases: deps.autoCreateDatabases ?? true };
   registerNativeRoutes(router, deps.state, native);
   registerInfluxRoutes(router);
+  registerPrometheusRoutes(router, deps.state, {
+    limits,
+    prometheus: deps.prometheus ?? DEFAULT_PROMETHEUS_CONFIG,
+    metadata: deps.metadata ?? MetadataStore.inMemory(),
+    autoCreateDatabases: native.autoCreateDatabases,
+    seriesCache: new SeriesCache(),
+  });
   // One path, two languages: a JSON body without `q` is the native query model, anything else
   // (a form, or `q` in the URL, as InfluxDB clients send) is InfluxQL.
   const { counters } = deps.state;

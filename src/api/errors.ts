@@ -1,8 +1,9 @@
 import { STATUS_CODES } from 'node:http';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { RustsError, type Logger } from '../core/index.ts';
 import { UnauthorizedError } from './auth/index.ts';
 import { RateLimitedError } from './limits/index.ts';
+import { REMOTE_STORAGE_PATHS } from './prometheus/index.ts';
 
 // Client mistakes are 4xx so that clients do not retry them; everything else is a server fault.
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {
@@ -30,6 +31,12 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   payload_too_large: 413,
   unsupported_encoding: 415,
   rate_limited: 429,
+  // Prometheus remote write and read: what a sender must not retry as is.
+  bad_snappy: 400,
+  bad_protobuf: 400,
+  invalid_labels: 400,
+  bad_read_request: 400,
+  unsupported_media_type: 415,
 };
 
 /** The JSON body of every error response: InfluxDB's `{"error": ...}` shape. */
@@ -38,7 +45,9 @@ export interface ErrorBody {
 }
 
 /**
- * Render every error, and every request no route answered, as JSON `{"error": ...}`.
+ * Render every error, and every request no route answered, in the dialect of its endpoint: JSON
+ * `{"error": ...}` (InfluxDB's, and the native API's), or plain text on Prometheus's remote
+ * storage endpoints, as Prometheus answers there (its senders log the body as is).
  *
  * Install it first: Koa's own `onerror` would answer `text/plain`, and only a middleware that wraps
  * the router sees both thrown errors and the unanswered 404.
@@ -50,7 +59,7 @@ export function errorMiddleware(logger: Logger): Middleware {
       // No route answered (404), or the router refused the method (405, with its Allow header).
       if (ctx.status >= 400 && ctx.body == null) {
         const status = ctx.status;
-        ctx.body = { error: (STATUS_CODES[status] ?? 'error').toLowerCase() } satisfies ErrorBody;
+        renderError(ctx, (STATUS_CODES[status] ?? 'error').toLowerCase());
         // Assigning a body to a response whose status nobody set explicitly turns it into a 200.
         ctx.status = status;
       }
@@ -58,10 +67,19 @@ export function errorMiddleware(logger: Logger): Middleware {
       const { status, message } = describeError(err);
       if (status >= 500) logger.error('request failed', { method: ctx.method, path: ctx.path, status, error: errorText(err) });
       ctx.status = status;
-      ctx.body = { error: message } satisfies ErrorBody;
+      renderError(ctx, message);
       setErrorHeaders(ctx, err);
     }
   };
+}
+
+function renderError(ctx: Context, message: string): void {
+  if (REMOTE_STORAGE_PATHS.has(ctx.path)) {
+    ctx.type = 'text/plain';
+    ctx.body = message + '\n';
+  } else {
+    ctx.body = { error: message } satisfies ErrorBody;
+  }
 }
 
 /** The headers some errors call for: what credentials to send (RFC 9110), when to retry. */

@@ -3,7 +3,7 @@
  * query planner reach storage only through `ShardRouter`, so that a cluster changes the router, not them.
  */
 export { emptyScanReport, type Namespace, type RetentionPolicies, type RouterStats, type ScanReport, type ShardRouter } from './router.ts';
-export { LocalRouter, MAX_SHARDS, shardIndex, type LocalRouterOptions } from './local.ts';
+export { LocalRouter, MAX_SHARDS, shardIndex, validateDatabaseName, type LocalRouterOptions } from './local.ts';
 export { DatabaseNotFoundError, InvalidDatabaseNameError, PointsBeyondRetentionError, RetentionPolicyNotFoundError } from './errors.ts';
 export {
   DEFAULT_RETENTION_POLICY,

@@ -495,7 +495,8 @@ export function shardIndex(seriesKey: string, shards: number): number {
   return (h >>> 0) % shards;
 }
 
-function validateDatabaseName(name: string): void {
+/** @throws InvalidDatabaseNameError for a name no database can have */
+export function validateDatabaseName(name: string): void {
   if (name.length === 0) throw new InvalidDatabaseNameError(name, 'it is empty');
   if (name.length > MAX_NAME_LENGTH) throw new InvalidDatabaseNameError(name, `it is longer than ${MAX_NAME_LENGTH} characters`);
   // eslint-disable-next-line no-control-regex

@@ -27,4 +27,5 @@ export { QueryError, QueryLimitError, QueryTimeoutError } from './errors.ts';
 export { executeQuery } from './executor.ts';
 export { explainQuery, type ExplainResult } from './explain.ts';
 export { checkNamespace, selectSeries } from './select.ts';
+export { selectMetrics, METRIC_VALUE_FIELD, METRIC_HISTOGRAM_FIELD, METRIC_EXEMPLAR_FIELD, type MetricSelection, type MetricSeries } from './metrics.ts';
 export { formatInZone, zoneOffsetMinutes } from './timezone.ts';

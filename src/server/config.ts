@@ -4,9 +4,10 @@ import { resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { RustsError } from '../core/index.ts';
 import { DEFAULT_ENGINE_OPTIONS, MAX_BLOCK_POINTS, type EngineOptions, type WalDurability } from '../storage/index.ts';
-import { MAX_SHARDS } from '../cluster/index.ts';
+import { MAX_SHARDS, validateDatabaseName } from '../cluster/index.ts';
 import { DEFAULT_AUTH_CONFIG, parsePasswordHash, parseTokenHash, type AuthConfig, type AuthToken, type AuthUser, type Permission } from '../api/auth/index.ts';
 import { DEFAULT_LIMITS, type LimitsConfig } from '../api/limits/index.ts';
+import { DEFAULT_PROMETHEUS_CONFIG, type PrometheusConfig } from '../api/prometheus/index.ts';
 import { parseDuration, parseSize } from './units.ts';
 
 export const DEFAULT_BIND = '127.0.0.1:8086';
@@ -54,6 +55,8 @@ export interface ServerConfig {
   readonly retention: RetentionConfig;
   /** `[query] warm_up`: run a scratch workload at start so the first real queries are not slow. */
   readonly warmUp: boolean;
+  /** `[prometheus]`: remote write and remote read. */
+  readonly prometheus: PrometheusConfig;
   /** The config file that was read, as given on the command line, or null. */
   readonly configFile: string | null;
 }
@@ -110,6 +113,7 @@ export function loadConfig(
     limits: { ...DEFAULT_LIMITS, ...file.limits },
     retention: { ...DEFAULT_RETENTION_CONFIG, ...file.retention },
     warmUp: file.query?.warmUp ?? true,
+    prometheus: { ...DEFAULT_PROMETHEUS_CONFIG, ...file.prometheus },
     configFile: overrides.configFile ?? null,
   };
 }
@@ -143,6 +147,7 @@ interface Layer {
   ingest?: Partial<IngestConfig>;
   retention?: Partial<RetentionConfig>;
   query?: Partial<QueryConfig>;
+  prometheus?: Partial<PrometheusConfig>;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -209,7 +214,7 @@ function tomlReason(err: TomlError): string {
   return `line ${err.line}, column ${err.column}: ${reason}\n${frame.join('\n')}`.trimEnd();
 }
 
-const TOP_LEVEL_KEYS = ['bind', 'data_dir', 'storage', 'ingest', 'query', 'auth', 'limits', 'retention'];
+const TOP_LEVEL_KEYS = ['bind', 'data_dir', 'storage', 'ingest', 'query', 'auth', 'limits', 'retention', 'prometheus'];
 
 function fileLayer(doc: Record<string, unknown>): Layer {
   const layer: Layer = {};
@@ -241,6 +246,9 @@ function fileLayer(doc: Record<string, unknown>): Layer {
         break;
       case 'query':
         layer.query = sectionLayer('query', value, QUERY_KEYS);
+        break;
+      case 'prometheus':
+        layer.prometheus = sectionLayer('prometheus', value, PROMETHEUS_KEYS);
         break;
       default:
         throw new RangeError(`unknown key "${key}"; known top-level keys: ${TOP_LEVEL_KEYS.join(', ')}`);
@@ -454,6 +462,14 @@ const QUERY_KEYS: SectionKeys<QueryConfig> = {
   warm_up: { option: 'warmUp', parse: booleanValue },
 };
 
+const PROMETHEUS_KEYS: SectionKeys<PrometheusConfig> = {
+  database: { option: 'database', parse: databaseValue },
+  max_labels_per_series: { option: 'maxLabelsPerSeries', parse: (value) => countValue(value, 1) },
+  max_label_size: { option: 'maxLabelBytes', parse: sizeValue },
+  remote_read_sample_limit: { option: 'readSampleLimit', parse: (value) => countValue(value, 1) },
+  remote_read_max_frame_size: { option: 'readMaxBytesInFrame', parse: sizeValue },
+};
+
 const RETENTION_KEYS: SectionKeys<RetentionConfig> = {
   enabled: { option: 'enabled', parse: booleanValue },
   check_interval: { option: 'checkIntervalMs', parse: durationValue },
@@ -501,6 +517,16 @@ function directoryValue(value: unknown): string {
 function stringValue(value: unknown, expected: string): string {
   if (typeof value !== 'string') throw new TypeError(`expected a string (${expected}), got ${describe(value)}`);
   return value;
+}
+
+function databaseValue(value: unknown): string {
+  const name = stringValue(value, 'a database name');
+  try {
+    validateDatabaseName(name);
+  } catch (err) {
+    throw new RangeError((err as Error).message);
+  }
+  return name;
 }
 
 function isTable(value: unknown): value is Record<string, unknown> {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { access, constants, mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createApp, ServerState, UserStore, USERS_FILE } from '../api/index.ts';
+import { createApp, MetadataStore, METADATA_FILE, ServerState, UserStore, USERS_FILE } from '../api/index.ts';
 import { LocalRouter } from '../cluster/index.ts';
 import { RetentionEnforcer } from '../retention/index.ts';
 import { warmUpQueryPath } from './warmup.ts';
@@ -43,10 +43,21 @@ export async function startServer(config: ServerConfig, deps: { logger: Logger; 
   const { logger } = deps;
   await prepareDataDir(config.dataDir);
   const users = await openUsers(config);
+  const metadata = await openMetadata(config, logger);
 
   const state = new ServerState();
   const parsePool = new ParsePool(config.parseWorkers, logger);
-  const app = createApp({ state, logger, auth: config.auth, users, limits: config.limits, parsePool, autoCreateDatabases: config.autoCreateDatabases });
+  const app = createApp({
+    state,
+    logger,
+    auth: config.auth,
+    users,
+    limits: config.limits,
+    parsePool,
+    autoCreateDatabases: config.autoCreateDatabases,
+    prometheus: config.prometheus,
+    metadata,
+  });
   const server = createServer(app.callback());
   try {
     await listen(server, config);
@@ -81,11 +92,20 @@ export async function startServer(config: ServerConfig, deps: { logger: Logger; 
     close() {
       closing ??= stopHttp(server)
         .then(() => retention.stop())
-        .then(() => Promise.all([router.close(), parsePool.close()]))
+        .then(() => Promise.all([router.close(), parsePool.close(), metadata.close()]))
         .then(() => undefined);
       return closing;
     },
   };
+}
+
+// Like the users file, read before listening, so that /api/v1/metadata answers in full from the first request.
+async function openMetadata(config: ServerConfig, logger: Logger): Promise<MetadataStore> {
+  try {
+    return await MetadataStore.open(config.dataDir, logger);
+  } catch (err) {
+    throw new StartupError(`Cannot load the Prometheus metric metadata in "${join(config.dataDir, METADATA_FILE)}": ${errorMessage(err)}`, { cause: err });
+  }
 }
 
 // The users file is small: it is read before listening, so that the first request already sees it.

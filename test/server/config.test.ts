@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, parseBind, parseDuration, parseSize, type ConfigOverrides } from '../../src/server/index.ts';
 import { DEFAULT_ENGINE_OPTIONS } from '../../src/storage/index.ts';
+import { DEFAULT_PROMETHEUS_CONFIG } from '../../src/api/index.ts';
 
 let dir: string;
 before(() => {
@@ -125,8 +126,14 @@ block_cache_size = "8MiB"
     f('none', { mode: 'none' });
   });
 
+  it('reads [prometheus]', () => {
+    const config = load({ configFile: configFile('[prometheus]\ndatabase = "metrics"\nmax_label_size = "1KiB"\nremote_read_sample_limit = 1_000\n') });
+    assert.deepEqual(config.prometheus, { ...DEFAULT_PROMETHEUS_CONFIG, database: 'metrics', maxLabelBytes: 1024, readSampleLimit: 1000 });
+  });
+
   it('accepts examples/rusts.toml', () => {
     const config = loadConfig({ configFile: resolve('examples/rusts.toml') }, {}, dir);
+    assert.deepEqual(config.prometheus, DEFAULT_PROMETHEUS_CONFIG);
     assert.deepEqual(config.bind, { host: '127.0.0.1', port: 8086 });
     assert.equal(config.dataDir, join(dir, 'data'));
     assert.deepEqual(config.storage, { ...DEFAULT_ENGINE_OPTIONS, walDurability: { mode: 'every-write' } });
@@ -214,6 +221,14 @@ describe('loadConfig() errors', () => {
     f('[ingest]\nparse_workers = -1\n', 'ingest.parse_workers:', 'at least 0');
     f('[ingest]\nworkers = 2\n', 'unknown key "ingest.workers"', 'parse_workers, auto_create_databases');
     f('[ingest]\nauto_create_databases = "yes"\n', 'ingest.auto_create_databases:');
+  });
+
+  it('names a bad [prometheus] value', () => {
+    f('[prometheus]\ndatabase = ""\n', 'prometheus.database:', 'it is empty');
+    f('[prometheus]\ndatabase = 3\n', 'prometheus.database:', 'expected a string');
+    f('[prometheus]\nmax_labels_per_series = 0\n', 'prometheus.max_labels_per_series:', 'at least 1');
+    f('[prometheus]\nmax_label_size = "16KB"\n', 'prometheus.max_label_size:');
+    f('[prometheus]\nlabels = 3\n', 'unknown key "prometheus.labels"', 'database, max_labels_per_series');
   });
 
   it('names the line of a TOML syntax error', () => {

@@ -1,0 +1,60 @@
+/**
+ * The Prometheus endpoints: remote write and remote read at Prometheus's paths (`/api/v1/write`,
+ * `/api/v1/read`, into the configured database unless `?db=` names another) and at InfluxDB 1.x's
+ * (`/api/v1/prom/write?db=`, `/api/v1/prom/read?db=`).
+ */
+import type { Router } from '@koa/router';
+import type { Context } from 'koa';
+import type { AuthState } from '../auth/index.ts';
+import type { ServerState } from '../state.ts';
+import type { PrometheusApiOptions } from './options.ts';
+import { remoteRead } from './read.ts';
+import { remoteWrite, type Target } from './write.ts';
+
+export { MetadataStore, METADATA_FILE } from './metadata.ts';
+export { DEFAULT_PROMETHEUS_CONFIG, type PrometheusApiOptions, type PrometheusConfig } from './options.ts';
+export { remoteWriteVersion, UnsupportedMediaTypeError } from './write.ts';
+
+/** Paths whose errors are plain text, as Prometheus's remote storage endpoints answer them. */
+export const REMOTE_STORAGE_PATHS: ReadonlySet<string> = new Set(['/api/v1/write', '/api/v1/read']);
+
+export function registerPrometheusRoutes(router: Router<AuthState>, state: ServerState, options: PrometheusApiOptions): void {
+  const { counters } = state;
+  const write = (requireDb: boolean) => async (ctx: Context) => {
+    const target = targetOf(ctx, options, requireDb);
+    counters.writeRequests++;
+    try {
+      await remoteWrite(ctx, target, state, options);
+    } catch (err) {
+      counters.writeErrors++;
+      throw err;
+    }
+  };
+  const read = (requireDb: boolean) => async (ctx: Context) => {
+    const target = targetOf(ctx, options, requireDb);
+    counters.queryRequests++;
+    try {
+      await remoteRead(ctx, target, state, options);
+    } catch (err) {
+      counters.queryErrors++;
+      throw err;
+    }
+  };
+  router.post('/api/v1/write', write(false));
+  router.post('/api/v1/read', read(false));
+  router.post('/api/v1/prom/write', write(true));
+  router.post('/api/v1/prom/read', read(true));
+}
+
+function targetOf(ctx: Context, options: PrometheusApiOptions, requireDb: boolean): Target {
+  const db = param(ctx, 'db');
+  // InfluxDB's endpoints need the database named, with InfluxDB's wording.
+  if (requireDb && (db === undefined || db === '')) return ctx.throw(400, 'database is required');
+  const rp = param(ctx, 'rp');
+  return { database: db !== undefined && db !== '' ? db : options.prometheus.database, retentionPolicy: rp !== undefined && rp !== '' ? rp : undefined };
+}
+
+function param(ctx: Context, name: string): string | undefined {
+  const value = ctx.query[name];
+  return Array.isArray(value) ? value[0] : value;
+}

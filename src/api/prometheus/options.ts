@@ -1,0 +1,30 @@
+import type { LimitsConfig } from '../limits/index.ts';
+import { DEFAULT_LABEL_LIMITS, type LabelLimits, type SeriesCache } from '../../protocol/prometheus/index.ts';
+import type { MetadataStore } from './metadata.ts';
+
+/** The `[prometheus]` section of the server config. */
+export interface PrometheusConfig extends LabelLimits {
+  /** Where `/api/v1/write` and `/api/v1/read` go when the URL names no `db`. */
+  readonly database: string;
+  /** Most samples one remote read may return (Prometheus's `--storage.remote.read-sample-limit`). */
+  readonly readSampleLimit: number;
+  /** Most bytes of one frame of a streamed remote read (Prometheus's `--storage.remote.read-max-bytes-in-frame`). */
+  readonly readMaxBytesInFrame: number;
+}
+
+export const DEFAULT_PROMETHEUS_CONFIG: PrometheusConfig = {
+  database: 'prometheus',
+  ...DEFAULT_LABEL_LIMITS,
+  readSampleLimit: 50_000_000,
+  readMaxBytesInFrame: 1024 * 1024,
+};
+
+/** What the Prometheus endpoints need from the app. */
+export interface PrometheusApiOptions {
+  readonly limits: LimitsConfig;
+  readonly prometheus: PrometheusConfig;
+  readonly metadata: MetadataStore;
+  readonly autoCreateDatabases: boolean;
+  /** The series remote write has met, shared by all its requests. */
+  readonly seriesCache: SeriesCache;
+}

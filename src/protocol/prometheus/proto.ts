@@ -1,0 +1,44 @@
+/**
+ * The remote write and remote read messages as protobufjs types, loaded from the `.proto` files in
+ * the repository's `proto/` folder. The hot paths (decoding write requests, encoding read
+ * responses) have hand-written codecs that are measured faster; these types decode the small
+ * read requests and are what tests and benchmarks use to speak the protocol as a client does.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type * as Protobuf from 'protobufjs';
+
+const require = createRequire(import.meta.url);
+const protobuf = require('protobufjs') as typeof Protobuf;
+const PROTO_DIR = fileURLToPath(new URL('../../../proto', import.meta.url));
+
+export interface PrometheusProto {
+  readonly WriteRequest: Protobuf.Type;
+  readonly WriteRequestV2: Protobuf.Type;
+  readonly ReadRequest: Protobuf.Type;
+  readonly ReadResponse: Protobuf.Type;
+  readonly ChunkedReadResponse: Protobuf.Type;
+  readonly Histogram: Protobuf.Type;
+}
+
+let loaded: PrometheusProto | undefined;
+
+/** The message types, loaded once. */
+export function prometheusProto(): PrometheusProto {
+  if (loaded !== undefined) return loaded;
+  const root = new protobuf.Root();
+  // Imports name files relative to proto/, as protoc's include path would.
+  root.resolvePath = (_origin, target) => join(PROTO_DIR, target);
+  root.loadSync(['prometheus/remote.proto', 'io/prometheus/write/v2/types.proto'], { keepCase: false });
+  root.resolveAll();
+  loaded = {
+    WriteRequest: root.lookupType('prometheus.WriteRequest'),
+    WriteRequestV2: root.lookupType('io.prometheus.write.v2.Request'),
+    ReadRequest: root.lookupType('prometheus.ReadRequest'),
+    ReadResponse: root.lookupType('prometheus.ReadResponse'),
+    ChunkedReadResponse: root.lookupType('prometheus.ChunkedReadResponse'),
+    Histogram: root.lookupType('prometheus.Histogram'),
+  };
+  return loaded;
+}
