@@ -50,6 +50,16 @@ export async function waitUntilUp(url: string, proc: Proc, ms = 30_000, anyStatu
   }
 }
 
+/** `waitUntilUp`, stopping the process when it does not come up, so that a failed start leaves nothing running. */
+export async function upOrStopped(proc: Proc, url: string, ms?: number): Promise<void> {
+  try {
+    await waitUntilUp(url, proc, ms);
+  } catch (err) {
+    await stop(proc);
+    throw err;
+  }
+}
+
 /** SIGTERM the process this handle started (SIGKILL after 5 s) and wait for it to exit. */
 export async function stop(proc: Proc): Promise<void> {
   if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
@@ -78,7 +88,7 @@ export async function startInfluxd(dir: string, options: { auth?: boolean } = {}
   if (options.auth === true) writeFileSync(file, readFileSync(file, 'utf8').replace('[http]\n', '[http]\n  auth-enabled = true\n'));
   const proc = start('influxd', INFLUXD, ['run', '-config', file], dir);
   const url = `http://127.0.0.1:${httpPort}`;
-  await waitUntilUp(`${url}/ping`, proc);
+  await upOrStopped(proc, `${url}/ping`);
   return { proc, url };
 }
 
@@ -103,7 +113,7 @@ export async function startRusts(dataDir: string, configToml?: string): Promise<
   }
   const proc = start('rusts', process.execPath, args, REPO);
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilUp(`${url}/ready`, proc);
+  await upOrStopped(proc, `${url}/ready`);
   return { proc, url };
 }
 

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import snappy from 'snappy';
 import { freePort } from '../../test/server/_rusts.ts';
-import { start, startRusts, stop, waitUntilUp, type Proc } from '../influx/harness.ts';
+import { start, startRusts, stop, upOrStopped, type Proc } from '../influx/harness.ts';
 import { prometheusProto } from '../../src/protocol/prometheus/proto.ts';
 
 export const PROMETHEUS = '/usr/bin/prometheus';
@@ -60,16 +60,6 @@ export async function startPrometheus(name: string, dir: string, config: (port: 
   const url = `http://127.0.0.1:${port}`;
   await upOrStopped(proc, `${url}/-/ready`, 20_000);
   return { proc, url };
-}
-
-/** Wait until `url` answers; if it does not, stop the process (it may still be running) and rethrow. */
-async function upOrStopped(proc: Proc, url: string, ms: number): Promise<void> {
-  try {
-    await waitUntilUp(url, proc, ms);
-  } catch (e) {
-    await stop(proc);
-    throw e;
-  }
 }
 
 /**

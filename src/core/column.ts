@@ -114,6 +114,11 @@ export class ColumnArena {
     return Math.ceil((capacity * pointBytes(type)) / 8) * 8;
   }
 
+  /** Whether a column of `type` and `capacity` still fits. */
+  fits(type: FieldType, capacity: number): boolean {
+    return this.offset + ColumnArena.bytesFor(type, capacity) <= this.buffer.byteLength;
+  }
+
   /** A column's arrays, or undefined when the arena has no room left for them. */
   cut(type: FieldType, capacity: number): Storage | undefined {
     const bytes = ColumnArena.bytesFor(type, capacity);

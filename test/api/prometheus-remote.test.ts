@@ -156,6 +156,12 @@ describe('remote write 1.0', () => {
     assert.equal(back['sum'], 12.5);
     assert.equal(back['schema'], 3);
     assert.deepEqual(back['positiveDeltas'], [2, -1]);
+    // A client that prefers streamed chunks gets them as whole samples when it takes those too, and a clear error when not.
+    const read = (accepted: number[]) => request(handler).post('/api/v1/read').set('Content-Encoding', 'snappy').send(readBody([{ start: 0, end: 1e6, matchers: [[0, '__name__', 'latency_seconds']] }], accepted));
+    assert.equal((await read([1, 0])).headers['content-type'], 'application/x-protobuf');
+    const streamedOnly = await read([1]);
+    assert.equal(streamedOnly.status, 400);
+    assert.match(streamedOnly.text, /native histograms, which this server sends only in SAMPLES responses/);
   });
 
   it('keeps exemplars with their labels, value and time', async () => {

@@ -53,7 +53,10 @@ export async function remoteRead(ctx: Context, target: Target, state: ServerStat
   }
 
   const hasHistograms = results.some((series) => series.some((s) => s.histograms !== undefined));
-  if (responseTypeFor(request, hasHistograms) === 'samples') {
+  const responseType = responseTypeFor(request, hasHistograms);
+  // Streamed chunks here are XOR (float) chunks only: say so rather than leave histograms out.
+  if (responseType === 'streamed' && hasHistograms) throw new BadReadRequestError('the series hold native histograms, which this server sends only in SAMPLES responses: accept SAMPLES as well');
+  if (responseType === 'samples') {
     ctx.set('Content-Type', 'application/x-protobuf');
     ctx.set('Content-Encoding', 'snappy');
     ctx.body = compressSnappy(encodeReadResponse(results));

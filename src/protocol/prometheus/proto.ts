@@ -4,22 +4,18 @@
  * responses) have hand-written codecs that are measured faster; these types decode the small
  * read requests and are what tests and benchmarks use to speak the protocol as a client does.
  */
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type * as Protobuf from 'protobufjs';
-
-const require = createRequire(import.meta.url);
-const protobuf = require('protobufjs') as typeof Protobuf;
+import protobuf from 'protobufjs';
 const PROTO_DIR = fileURLToPath(new URL('../../../proto', import.meta.url));
 
 export interface PrometheusProto {
-  readonly WriteRequest: Protobuf.Type;
-  readonly WriteRequestV2: Protobuf.Type;
-  readonly ReadRequest: Protobuf.Type;
-  readonly ReadResponse: Protobuf.Type;
-  readonly ChunkedReadResponse: Protobuf.Type;
-  readonly Histogram: Protobuf.Type;
+  readonly WriteRequest: protobuf.Type;
+  readonly WriteRequestV2: protobuf.Type;
+  readonly ReadRequest: protobuf.Type;
+  readonly ReadResponse: protobuf.Type;
+  readonly ChunkedReadResponse: protobuf.Type;
+  readonly Histogram: protobuf.Type;
 }
 
 let loaded: PrometheusProto | undefined;

@@ -1,13 +1,10 @@
 /**
  * Snappy's block format, which remote write and remote read bodies use (not its framed stream
- * format). The native `snappy` binding decodes 3-7x faster than the pure-JS snappyjs here
- * (../shared/research/deps.md); bench/remotewrite.bench.ts prints both.
+ * format). The native `snappy` binding decodes 2-10x faster than the pure-JS snappyjs here
+ * (bench/remotewrite-decode.bench.ts prints both).
  */
-import { createRequire } from 'node:module';
+import snappy from 'snappy';
 import { RustsError } from '../../core/index.ts';
-
-const require = createRequire(import.meta.url);
-const snappy = require('snappy') as typeof import('snappy');
 
 /** A body that is not a snappy block: HTTP 400. */
 export class SnappyDecodeError extends RustsError {

@@ -2,7 +2,7 @@
  * The protobuf wire format, read and written by hand for the two hot paths: decoding remote write
  * requests straight into columns, and encoding remote read responses from them. protobufjs (see
  * proto.ts) decodes to an object per message and a `Long` per int64; on 2,000-series requests
- * that was several times slower (bench/remotewrite.bench.ts prints both).
+ * that was 2.3x slower (bench/remotewrite-decode.bench.ts prints both).
  */
 import { RustsError } from '../../core/index.ts';
 
