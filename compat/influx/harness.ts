@@ -99,12 +99,12 @@ export interface Rusts {
 }
 
 /**
- * Start `rusts serve` on a free loopback port with `dataDir`; `configToml`, when given, is written
- * to `<dataDir>.toml` and passed with `--config`. Resolves once storage is open (`/ready`, which
- * is open with auth on as well).
+ * Start `rusts serve` on `port` (a free loopback port when omitted) with `dataDir`; `configToml`,
+ * when given, is written to `<dataDir>.toml` and passed with `--config`. Resolves once storage is
+ * open (`/ready`, which is open with auth on as well).
  */
-export async function startRusts(dataDir: string, configToml?: string): Promise<Rusts> {
-  const port = await freePort();
+export async function startRusts(dataDir: string, configToml?: string, port?: number): Promise<Rusts> {
+  port ??= await freePort();
   const args = ['--import', 'tsx', join(REPO, 'src/server/main.ts'), 'serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir];
   if (configToml !== undefined) {
     const file = `${dataDir}.toml`;

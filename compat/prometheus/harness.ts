@@ -80,8 +80,11 @@ export async function startStore(kind: StoreKind, dir: string): Promise<Store> {
 
 export { stop };
 
-/** The YAML of Prometheus A: scrape itself and the node exporter every second, remote write to every store. */
-export function scrapingConfig(port: number, nodeExporter: string, stores: readonly Store[]): string {
+/**
+ * The YAML of a Prometheus that scrapes itself (at `port`) and, when given, the node exporter
+ * every second, and remote-writes everything to every store.
+ */
+export function scrapingConfig(port: number, nodeExporter: string | undefined, stores: readonly Store[]): string {
   const lines = [
     'global:',
     '  scrape_interval: 1s',
@@ -90,10 +93,9 @@ export function scrapingConfig(port: number, nodeExporter: string, stores: reado
     'scrape_configs:',
     '  - job_name: prometheus',
     `    static_configs: [{ targets: ['127.0.0.1:${port}'] }]`,
-    '  - job_name: node',
-    `    static_configs: [{ targets: ['${new URL(nodeExporter).host}'] }]`,
-    'remote_write:',
   ];
+  if (nodeExporter !== undefined) lines.push('  - job_name: node', `    static_configs: [{ targets: ['${new URL(nodeExporter).host}'] }]`);
+  lines.push('remote_write:');
   for (const store of stores) {
     lines.push(`  - url: ${store.writeUrl}`, `    name: ${store.kind}`, '    queue_config:', '      batch_send_deadline: 1s', '      min_backoff: 100ms', '      max_backoff: 1s');
   }

@@ -50,6 +50,7 @@ import {
   type StoreKind,
 } from './harness.ts';
 import { prometheusProto } from '../../src/protocol/prometheus/proto.ts';
+import { startRusts, type Rusts } from '../influx/harness.ts';
 
 const missing = [PROMETHEUS, NODE_EXPORTER].filter((path) => !existsSync(path));
 const missingReason = missing.length === 0 ? undefined : `prometheus not installed (${missing.join(', ')}): apt-get install prometheus prometheus-node-exporter`;
@@ -270,6 +271,57 @@ describe('Prometheus 2.42 with a long-term store (remote write, remote read)', {
       });
     });
   }
+});
+
+// A kill -9 of RusTs while Prometheus writes to it: what RusTs acknowledged survives (the WAL), and
+// what it did not, Prometheus sends again once RusTs is back on the same address, so nothing is lost.
+describe('Prometheus 2.42 writing to RusTs through a kill -9 and a restart', { skip: skip || !STORES.includes('rusts') }, () => {
+  let dir = '';
+  let rusts: Rusts | undefined;
+  let d: Server | undefined;
+
+  after(async () => {
+    if (d !== undefined) await stop(d.proc);
+    if (rusts !== undefined) await stop(rusts.proc);
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('holds every sample Prometheus scraped, before and after the crash', async () => {
+    if (missingReason !== undefined) throw new Error(`${missingReason} (CI=true: the suite must not skip)`);
+    dir = mkdtempSync(join(tmpdir(), 'rusts-compat-prometheus-crash-'));
+    const dataDir = join(dir, 'rusts');
+    rusts = await startRusts(dataDir);
+    const port = Number(new URL(rusts.url).port);
+    const store: Store = { ...rusts, kind: 'rusts', writeUrl: `${rusts.url}/api/v1/write`, readUrl: `${rusts.url}/api/v1/read` };
+    d = await startPrometheus('prometheus-d', join(dir, 'd'), (self) => scrapingConfig(self, undefined, [store]));
+    const firstUp = await waitFor('D scraped itself', 15_000, async () => {
+      const up = await remoteRead(`${d!.url}/api/v1/read`, [{ type: 'EQ', name: '__name__', value: 'up' }], 0, Date.now() + 60_000);
+      return up.length === 1 ? up[0]!.samples[0]!.t : undefined;
+    });
+    await sleep(firstUp + 4_000 - Date.now());
+    // No clean shutdown: the process dies between whatever writes were in flight.
+    const exited = new Promise<void>((resolve) => rusts!.proc.child.once('close', () => resolve()));
+    rusts.proc.child.kill('SIGKILL');
+    await exited;
+    await sleep(2_000);
+    rusts = await startRusts(dataDir, undefined, port);
+    await sleep(4_000);
+    const t0 = firstUp + 1;
+    const t1 = Math.floor((Date.now() - END_LAG_MS) / 1000) * 1000;
+    // A self-check of the setup: D did have to send samples again.
+    const metrics = await (await fetch(`${d.url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+    const retried = /^prometheus_remote_storage_samples_retried_total\{[^}]*\} (\S+)$/m.exec(metrics);
+    assert.ok(retried !== null && Number(retried[1]) > 0, `D retried no samples while RusTs was down:\n${metrics.split('\n').filter((l) => l.includes('retried')).join('\n')}`);
+    const fromD = await remoteRead(`${d.url}/api/v1/read`, ALL, t0, t1);
+    assert.ok(fromD.length > 100, `D holds only ${fromD.length} series`);
+    const deadline = Date.now() + CATCH_UP_MS;
+    for (;;) {
+      const diff = diffSeries(fromD, await remoteRead(`${rusts.url}/api/v1/read`, ALL, t0, t1));
+      if (isEmptyDiff(diff)) return;
+      if (Date.now() > deadline) assert.fail(`RusTs differs from Prometheus D over [${t0}, ${t1}] after the restart:\n${formatDiff(diff)}\nD's remote write log:\n${remoteWriteLog(d, store)}`);
+      await sleep(1000);
+    }
+  });
 });
 
 /** Poll `probe` every 200 ms until it returns a value, failing after `ms`. */
