@@ -32,7 +32,10 @@
  *
  *   node --import tsx bench/remotewrite.bench.ts [--quick] [--only rusts,vm,prometheus] [--shapes A,B]
  *        [--hosts-a 500] [--hosts-b 1600] [--minutes 150] [--runs 1] [--shards 4] [--rusts-path /api/v1/write]
+ *        [--rusts-wal every-write|periodic|os-default|none]
  *
+ * --rusts-wal sets RusTs's `wal_durability` (default `every-write`, its default: an fsync before
+ * each answer). The peers answer before anything is fsynced, like RusTs's `os-default`.
  * --minutes above 175 makes Prometheus cut blocks from its head during the ingest (more CPU).
  * --quick is a smoke run: 40 hosts x 20 minutes (48,000 samples) per shape. With --runs N each
  * receiver and shape runs N times, on a fresh server each time, the receivers taking turns, and the
@@ -57,6 +60,9 @@ const SHARDS = numberArg('shards', 4);
 const ONLY = stringArg('only', 'rusts,vm,prometheus').split(',');
 const SHAPES = stringArg('shapes', 'A,B').split(',');
 const RUSTS_PATH = stringArg('rusts-path', '/api/v1/write');
+// RusTs's default fsyncs before every answer; Prometheus and VictoriaMetrics answer before their
+// WAL or buffers reach the disk, which is RusTs's "os-default" (a killed process loses nothing).
+const RUSTS_WAL = stringArg('rusts-wal', 'every-write');
 
 const MINUTE_MS = 60_000;
 const INTERVAL_MS = 10_000;
@@ -138,16 +144,18 @@ interface Target {
 
 const rusts: Target = {
   key: 'rusts',
-  name: 'RusTs',
+  name: RUSTS_WAL === 'every-write' ? 'RusTs' : `RusTs (${RUSTS_WAL})`,
   version: (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version,
   readyPath: '/ready',
   writePath: RUSTS_PATH,
-  start(_dir, dataDir, logFile, port) {
+  start(dir, dataDir, logFile, port) {
+    const config = join(dir, 'rusts.toml');
+    writeFileSync(config, `[storage]\nwal_durability = "${RUSTS_WAL}"\n`);
     return startServer({
       name: 'rusts',
       command: process.execPath,
       // What `npm start` runs.
-      args: ['--max-semi-space-size=64', '--import', 'tsx', 'src/server/main.ts', 'serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir],
+      args: ['--max-semi-space-size=64', '--import', 'tsx', 'src/server/main.ts', 'serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir, '--config', config],
       cwd: REPO,
       logFile,
     });
