@@ -8,7 +8,7 @@ import { influxHeaders, influxQuery, registerInfluxRoutes } from './influx.ts';
 import { nativeQuery, registerNativeRoutes } from './native.ts';
 import { DEFAULT_PROMETHEUS_CONFIG, MetadataStore, registerPrometheusRoutes, type PrometheusConfig } from './prometheus/index.ts';
 import { SeriesCache } from '../protocol/prometheus/index.ts';
-import { ParsePool } from '../protocol/lineprotocol/index.ts';
+import { ParsePool } from '../protocol/workers/index.ts';
 import type { ServerState } from './state.ts';
 import { VERSION } from './version.ts';
 
@@ -28,7 +28,7 @@ export interface AppDeps {
   readonly limits?: LimitsConfig;
   /** Create a database on its first native write instead of answering 404 (default true). */
   readonly autoCreateDatabases?: boolean;
-  /** Parse workers for line protocol; bodies are parsed on the main thread when omitted. */
+  /** Decode workers for line protocol and remote write; bodies are decoded on the main thread when omitted. */
   readonly parsePool?: ParsePool;
   /** `[prometheus]`: remote write and read; defaults when omitted. */
   readonly prometheus?: PrometheusConfig;
@@ -78,6 +78,7 @@ export function createApp(deps: AppDeps): Koa {
     metadata: deps.metadata ?? MetadataStore.inMemory(),
     autoCreateDatabases: native.autoCreateDatabases,
     seriesCache: new SeriesCache(),
+    parsePool,
   });
   // One path, two languages: a JSON body without `q` is the native query model, anything else
   // (a form, or `q` in the URL, as InfluxDB clients send) is InfluxQL.

@@ -43,7 +43,7 @@ export interface ServerConfig {
   readonly storage: StorageOptions;
   /** Shards of each new database (`[storage] shards`); an existing database keeps its own count. */
   readonly shards: number;
-  /** Worker threads that parse line protocol (`[ingest] parse_workers`); 0 parses on the main thread. */
+  /** Worker threads that decode line protocol and remote write bodies (`[ingest] parse_workers`); 0 decodes on the main thread. */
   readonly parseWorkers: number;
   /** `[ingest] auto_create_databases`: a write to an unknown database creates it (else 404, as InfluxDB). */
   readonly autoCreateDatabases: boolean;

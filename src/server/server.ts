@@ -6,7 +6,7 @@ import { createApp, MetadataStore, METADATA_FILE, ServerState, UserStore, USERS_
 import { LocalRouter } from '../cluster/index.ts';
 import { RetentionEnforcer } from '../retention/index.ts';
 import { warmUpQueryPath } from './warmup.ts';
-import { ParsePool } from '../protocol/lineprotocol/index.ts';
+import { ParsePool } from '../protocol/workers/index.ts';
 import { RustsError, type Logger } from '../core/index.ts';
 import { formatBind, type ServerConfig } from './config.ts';
 

@@ -1,5 +1,6 @@
 import type { LimitsConfig } from '../limits/index.ts';
 import { DEFAULT_LABEL_LIMITS, type LabelLimits, type SeriesCache } from '../../protocol/prometheus/index.ts';
+import type { ParsePool } from '../../protocol/workers/index.ts';
 import type { MetadataStore } from './metadata.ts';
 
 /** The `[prometheus]` section of the server config. */
@@ -25,6 +26,8 @@ export interface PrometheusApiOptions {
   readonly prometheus: PrometheusConfig;
   readonly metadata: MetadataStore;
   readonly autoCreateDatabases: boolean;
-  /** The series remote write has met, shared by all its requests. */
+  /** The series remote write has met in bodies decoded on the main thread. */
   readonly seriesCache: SeriesCache;
+  /** Where large bodies are decoded. */
+  readonly parsePool: ParsePool;
 }

@@ -14,7 +14,7 @@
 import type { Context } from 'koa';
 import { RustsError } from '../../core/index.ts';
 import { DatabaseNotFoundError } from '../../cluster/index.ts';
-import { decodeWriteRequest, decodeWriteRequestV2, uncompressSnappy, type DecodedWrite } from '../../protocol/prometheus/index.ts';
+import type { DecodedWrite } from '../../protocol/prometheus/index.ts';
 import { authorize } from '../auth/index.ts';
 import { readRequestBody } from '../limits/index.ts';
 import type { ServerState } from '../state.ts';
@@ -60,9 +60,7 @@ export async function remoteWrite(ctx: Context, target: Target, state: ServerSta
   authorize(ctx, target.database, 'write');
   const router = state.router;
   const body = await readRequestBody(ctx, options.limits, { rawEncodings: ['snappy'] });
-  const decodeOptions = { limits: options.prometheus, cache: options.seriesCache };
-  const raw = uncompressSnappy(body, options.limits.maxDecompressedBytes);
-  const decoded = version === 1 ? decodeWriteRequest(raw, decodeOptions) : decodeWriteRequestV2(raw, decodeOptions);
+  const decoded = await options.parsePool.decodeRemoteWrite(body, version, options.limits.maxDecompressedBytes, { limits: options.prometheus, cache: options.seriesCache });
   if (!router.hasDatabase(target.database)) {
     if (!options.autoCreateDatabases) throw new DatabaseNotFoundError(target.database);
     await router.createDatabase(target.database);

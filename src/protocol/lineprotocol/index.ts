@@ -1,5 +1,3 @@
 /** InfluxDB line protocol: the parser that turns /write bodies into a WriteBatch. */
 export { parseLineProtocol, type LineError, type ParseOptions, type ParseResult } from './parse.ts';
 export type { Precision } from './timestamp.ts';
-export { ParsePool, type ParsedBody } from './pool.ts';
-export { packBatch, unpackBatch, SeriesKeyCache, type PackedBatch } from './packed.ts';

@@ -14,6 +14,7 @@ import { BytesMap, ColumnArena, FieldType, MAX_TIMESTAMP, MIN_TIMESTAMP, timesta
 import { METRIC_EXEMPLAR_FIELD, METRIC_HISTOGRAM_FIELD, METRIC_VALUE_FIELD } from '../../query/index.ts';
 import { describeLabels, InvalidLabelsError, seriesOfLabels, type LabeledSeries, type LabelLimits } from './labels.ts';
 import { metricTypeOf, type MetricMetadata } from './metadata.ts';
+import { uncompressSnappy } from './snappy.ts';
 import { ProtobufDecodeError, ProtoReader, WireType } from './wire.ts';
 
 const MIN_MS = timestampMillis(MIN_TIMESTAMP);
@@ -106,6 +107,15 @@ class Decoded {
     this.rejected += count;
     if (this.reasons.length < MAX_REASONS && !this.reasons.includes(reason)) this.reasons.push(reason);
   }
+}
+
+/**
+ * Decodes a remote write body as sent: a snappy block of a 1.0 or 2.0 message.
+ * @throws SnappyDecodeError, SnappyTooLargeError (over `maxBytes` decompressed), ProtobufDecodeError
+ */
+export function decodeRemoteWrite(block: Buffer, version: 1 | 2, maxBytes: number, options: WriteDecodeOptions): DecodedWrite {
+  const body = uncompressSnappy(block, maxBytes);
+  return version === 1 ? decodeWriteRequest(body, options) : decodeWriteRequestV2(body, options);
 }
 
 /**

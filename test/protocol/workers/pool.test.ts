@@ -1,7 +1,10 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { WriteBatch, silentLogger, type Logger } from '../../../src/core/index.ts';
-import { ParsePool, SeriesKeyCache, packBatch, parseLineProtocol, unpackBatch } from '../../../src/protocol/lineprotocol/index.ts';
+import snappy from 'snappy';
+import { RustsError, SeriesKeyCache, WriteBatch, packBatch, silentLogger, unpackBatch, type Logger } from '../../../src/core/index.ts';
+import { DEFAULT_LABEL_LIMITS, decodeRemoteWrite, prometheusProto, SeriesCache } from '../../../src/protocol/prometheus/index.ts';
+import { parseLineProtocol } from '../../../src/protocol/lineprotocol/index.ts';
+import { ParsePool } from '../../../src/protocol/workers/index.ts';
 
 const OPTIONS = { precision: 'ns', defaultTime: 1_764_028_800_000_000_000n } as const;
 
@@ -79,10 +82,50 @@ describe('ParsePool', () => {
     const logged: string[] = [];
     const broken = new ParsePool(1, { ...silentLogger, error: (msg: string) => void logged.push(msg) }, new URL('data:text/javascript,throw new Error("cannot start")'));
     for (let i = 0; i < 50 && logged.length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.deepEqual(logged, ['line protocol worker failed; starting another', 'line protocol worker failed; starting another', 'line protocol worker failed again; parsing without it']);
+    assert.deepEqual(logged, ['decode worker failed; starting another', 'decode worker failed; starting another', 'decode worker failed again; decoding without it']);
     assert.equal(broken.size, 0);
     const { result } = await broken.parse(body(5000), OPTIONS);
     assert.equal(result.points, 5000);
     await broken.close();
+  });
+});
+
+describe('ParsePool: remote write', () => {
+  const pool = new ParsePool(1, silentLogger);
+  after(() => pool.close());
+  const limits = DEFAULT_LABEL_LIMITS;
+
+  function request(series: number): Buffer {
+    const { WriteRequest } = prometheusProto();
+    const timeseries = Array.from({ length: series }, (_, s) => ({
+      labels: [
+        { name: '__name__', value: s % 3 === 0 ? 'up' : 'http_requests_total' },
+        { name: 'instance', value: `host-${s}:9100` },
+        ...(s % 50 === 49 ? [{ name: 'instance', value: 'twice' }] : []),
+      ],
+      samples: Array.from({ length: 1 + (s % 4) }, (_, i) => ({ value: s + i / 4, timestamp: 1_764_028_800_000 + i * 15_000 })),
+    }));
+    return snappy.compressSync(Buffer.from(WriteRequest.encode({ timeseries }).finish()));
+  }
+
+  it('decodes large bodies on a worker into what decoding in place gives', async () => {
+    for (let i = 0; i < 500 && pool.readyWorkers < 1; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(pool.readyWorkers, 1, 'the worker loaded');
+    const body = request(3000);
+    assert.ok(body.length >= 16 * 1024, 'large enough to go to a worker');
+    const { batch: wantBatch, ...want } = decodeRemoteWrite(body, 1, 1 << 26, { limits, cache: new SeriesCache() });
+    assert.ok(want.rejected > 0, 'the body has series with a repeated label');
+    for (let round = 0; round < 2; round++) {
+      const { batch, ...got } = await pool.decodeRemoteWrite(Buffer.from(body), 1, 1 << 26, { limits, cache: new SeriesCache() });
+      assert.deepEqual(got, want);
+      assert.deepEqual(contents(batch), contents(wantBatch));
+    }
+  });
+
+  it('throws a body the worker refuses as the error it was, with its code', async () => {
+    const garbage = Buffer.alloc(20_000, 0x41);
+    await assert.rejects(pool.decodeRemoteWrite(garbage, 1, 1 << 26, { limits, cache: new SeriesCache() }), (err: unknown) => err instanceof RustsError && err.code === 'bad_snappy');
+    const tooBig = snappy.compressSync(Buffer.alloc(100_000));
+    await assert.rejects(pool.decodeRemoteWrite(tooBig, 1, 50_000, { limits, cache: new SeriesCache() }), (err: unknown) => err instanceof RustsError && err.code === 'payload_too_large');
   });
 });

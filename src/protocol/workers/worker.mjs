@@ -1,4 +1,4 @@
-// Entry of a parse worker. A worker starts without the module hooks the main thread registered
+// Entry of a decode worker. A worker starts without the module hooks the main thread registered
 // in-process (bin/rusts.mjs registers tsx that way), so it registers tsx itself before loading
 // the TypeScript worker.
 import { fileURLToPath } from 'node:url';

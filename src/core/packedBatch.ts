@@ -1,7 +1,10 @@
-import { Column, FieldType, WriteBatch, parseSeriesKey, type ColumnValues, type Tag } from '../../core/index.ts';
+import { WriteBatch } from './batch.ts';
+import { Column, type ColumnValues } from './column.ts';
+import { FieldType } from './field.ts';
+import { parseSeriesKey, type Tag } from './series.ts';
 
 /**
- * A WriteBatch flattened into a few typed arrays, so a parse worker can hand it to the main thread
+ * A WriteBatch flattened into a few typed arrays, so a decode worker can hand it to the main thread
  * by transferring buffers: structured-cloning one object per column (tens of thousands per body at
  * high cardinality) would cost about as much as the parse it offloads.
  */

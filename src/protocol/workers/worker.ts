@@ -1,0 +1,36 @@
+// A decode worker: line protocol and remote write bodies in, packed WriteBatches out (see pool.ts).
+import { parentPort } from 'node:worker_threads';
+import { packBatch, RustsError, WriteBatch } from '../../core/index.ts';
+import { parseLineProtocol } from '../lineprotocol/index.ts';
+import { decodeRemoteWrite, SeriesCache } from '../prometheus/index.ts';
+import type { WorkerReady, WorkerReply, WorkerRequest } from './pool.ts';
+
+const port = parentPort;
+if (port === null) throw new Error('worker.ts runs only as a worker thread');
+// The remote write series this worker has met (each worker keeps its own).
+const seriesCache = new SeriesCache();
+
+port.on('message', (request: WorkerRequest) => {
+  let reply: WorkerReply;
+  let transfer: ArrayBuffer[] = [];
+  try {
+    const body = Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
+    if (request.kind === 'lineprotocol') {
+      const batch = new WriteBatch();
+      const result = parseLineProtocol(body, request.options, batch);
+      const packed = packBatch(batch);
+      transfer = packed.transfer;
+      reply = { id: request.id, points: result.points, errors: result.errors, batch: packed.packed };
+    } else {
+      const { batch, ...counts } = decodeRemoteWrite(body, request.version, request.maxBytes, { limits: request.limits, cache: seriesCache });
+      const packed = packBatch(batch);
+      transfer = packed.transfer;
+      reply = { id: request.id, counts, batch: packed.packed };
+    }
+  } catch (err) {
+    reply = err instanceof RustsError ? { id: request.id, refused: { code: err.code, message: err.message } } : { id: request.id, failure: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+  }
+  port.postMessage(reply, transfer);
+});
+// Loaded and listening: the pool sends bodies here only from now on.
+port.postMessage({ ready: true } satisfies WorkerReady);
