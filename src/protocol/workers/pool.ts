@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { RustsError, SeriesKeyCache, unpackBatch, WriteBatch, type Logger, type PackedBatch } from '../../core/index.ts';
+import { RustsError, SeriesTable, unpackBatch, WriteBatch, type Logger, type PackedBatch } from '../../core/index.ts';
 import { parseLineProtocol, type LineError, type ParseOptions, type ParseResult } from '../lineprotocol/index.ts';
 import { decodeRemoteWrite, type DecodedWrite, type LabelLimits, type WriteDecodeOptions } from '../prometheus/index.ts';
 
@@ -32,7 +32,6 @@ export interface ParsedBody {
 // more than the parse. A remote write body is snappy-compressed, about 5x.
 const INLINE_BODY_BYTES = 64 * 1024;
 const INLINE_REMOTE_WRITE_BYTES = 16 * 1024;
-const SERIES_KEY_CACHE_ENTRIES = 100_000;
 // A worker that keeps dying (it cannot even load, say) is not restarted forever: after this many
 // failures in a row the pool parses on the calling thread.
 const MAX_FAILURES_IN_A_ROW = 3;
@@ -42,7 +41,15 @@ interface Slot {
   worker: Worker;
   /** Loaded: until then (a worker takes a moment to load and compile its modules) bodies are parsed in place. */
   ready: boolean;
-  readonly pending: Map<number, { resolve: (reply: WorkerReply) => void; reject: (err: Error) => void }>;
+  readonly pending: Map<number, { resolve: (answer: Answer) => void; reject: (err: Error) => void }>;
+  /** The worker's series by the ids its batches use. */
+  readonly series: SeriesTable;
+}
+
+/** A worker's reply, with its batch unpacked as it arrived: a batch may name series by ids the ones before it taught. */
+interface Answer {
+  readonly reply: WorkerReply;
+  readonly batch: WriteBatch | undefined;
 }
 
 /**
@@ -53,7 +60,6 @@ interface Slot {
  */
 export class ParsePool {
   private readonly slots: Slot[] = [];
-  private readonly keys = new SeriesKeyCache(SERIES_KEY_CACHE_ENTRIES);
   private nextId = 0;
   private closed = false;
   private failuresInARow = 0;
@@ -82,9 +88,9 @@ export class ParsePool {
       const batch = new WriteBatch();
       return { batch, result: parseLineProtocol(body, options, batch) };
     }
-    const reply = await this.send(slot, (id, owned) => ({ kind: 'lineprotocol', id, body: owned, options }), body);
-    if (!('points' in reply)) throw new Error('BUG: a line protocol body answered as something else');
-    return { batch: unpackBatch(reply.batch, this.keys), result: { points: reply.points, errors: reply.errors } };
+    const { reply, batch } = await this.send(slot, (id, owned) => ({ kind: 'lineprotocol', id, body: owned, options }), body);
+    if (!('points' in reply) || batch === undefined) throw new Error('BUG: a line protocol body answered as something else');
+    return { batch, result: { points: reply.points, errors: reply.errors } };
   }
 
   /**
@@ -95,25 +101,26 @@ export class ParsePool {
   async decodeRemoteWrite(body: Buffer, version: 1 | 2, maxBytes: number, options: WriteDecodeOptions): Promise<DecodedWrite> {
     const slot = this.closed || body.length < INLINE_REMOTE_WRITE_BYTES ? undefined : this.leastBusy();
     if (slot === undefined) return decodeRemoteWrite(body, version, maxBytes, options);
-    const reply = await this.send(slot, (id, owned) => ({ kind: 'remote-write', id, body: owned, version, maxBytes, limits: options.limits }), body);
-    if (!('counts' in reply)) throw new Error('BUG: a remote write body answered as something else');
-    return { ...reply.counts, batch: unpackBatch(reply.batch, this.keys) };
+    const { reply, batch } = await this.send(slot, (id, owned) => ({ kind: 'remote-write', id, body: owned, version, maxBytes, limits: options.limits }), body);
+    if (!('counts' in reply) || batch === undefined) throw new Error('BUG: a remote write body answered as something else');
+    return { ...reply.counts, batch };
   }
 
   /** Hands `body` to the worker of `slot` and waits for its answer; a refusal is thrown as the RustsError it was. */
-  private async send(slot: Slot, request: (id: number, owned: Uint8Array) => WorkerRequest, body: Buffer): Promise<WorkerReply> {
+  private async send(slot: Slot, request: (id: number, owned: Uint8Array) => WorkerRequest, body: Buffer): Promise<Answer> {
     const id = this.nextId++;
     // The body is handed over, not copied: give the worker a buffer of its own.
     const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : Uint8Array.prototype.slice.call(body);
-    const reply = await new Promise<WorkerReply>((resolve, reject) => {
+    const answer = await new Promise<Answer>((resolve, reject) => {
       // A worker with a body in hand keeps the process alive until it answers; an idle one does not.
       if (slot.pending.size === 0) slot.worker.ref();
       slot.pending.set(id, { resolve, reject });
       slot.worker.postMessage(request(id, owned), [owned.buffer as ArrayBuffer]);
     });
+    const { reply } = answer;
     if ('failure' in reply) throw new Error(`decode worker failed: ${reply.failure}`);
     if ('refused' in reply) throw new RustsError(reply.refused.code, reply.refused.message);
-    return reply;
+    return answer;
   }
 
   private leastBusy(): Slot | undefined {
@@ -123,7 +130,7 @@ export class ParsePool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(this.entry), ready: false, pending: new Map() };
+    const slot: Slot = { worker: new Worker(this.entry), ready: false, pending: new Map(), series: new SeriesTable() };
     slot.worker.on('message', (reply: WorkerReply | WorkerReady) => {
       if ('ready' in reply) {
         slot.ready = true;
@@ -133,7 +140,14 @@ export class ParsePool {
       slot.pending.delete(reply.id);
       if (slot.pending.size === 0) slot.worker.unref();
       this.failuresInARow = 0;
-      waiter?.resolve(reply);
+      let batch: WriteBatch | undefined;
+      try {
+        batch = 'batch' in reply ? unpackBatch(reply.batch, slot.series) : undefined;
+      } catch (err) {
+        waiter?.reject(err as Error);
+        return;
+      }
+      waiter?.resolve({ reply, batch });
     });
     slot.worker.on('error', (err) => this.replace(slot, err));
     slot.worker.on('exit', (code) => {

@@ -1,6 +1,6 @@
 // A decode worker: line protocol and remote write bodies in, packed WriteBatches out (see pool.ts).
 import { parentPort } from 'node:worker_threads';
-import { packBatch, RustsError, WriteBatch } from '../../core/index.ts';
+import { packBatch, RustsError, SeriesIds, WriteBatch } from '../../core/index.ts';
 import { parseLineProtocol } from '../lineprotocol/index.ts';
 import { decodeRemoteWrite, SeriesCache } from '../prometheus/index.ts';
 import type { WorkerReady, WorkerReply, WorkerRequest } from './pool.ts';
@@ -9,6 +9,9 @@ const port = parentPort;
 if (port === null) throw new Error('worker.ts runs only as a worker thread');
 // The remote write series this worker has met (each worker keeps its own).
 const seriesCache = new SeriesCache();
+// The numbers the main thread knows this worker's series by (see SeriesIds); the main thread
+// keeps as many entries for this worker.
+const seriesIds = new SeriesIds(100_000);
 
 port.on('message', (request: WorkerRequest) => {
   let reply: WorkerReply;
@@ -18,12 +21,12 @@ port.on('message', (request: WorkerRequest) => {
     if (request.kind === 'lineprotocol') {
       const batch = new WriteBatch();
       const result = parseLineProtocol(body, request.options, batch);
-      const packed = packBatch(batch);
+      const packed = packBatch(batch, seriesIds);
       transfer = packed.transfer;
       reply = { id: request.id, points: result.points, errors: result.errors, batch: packed.packed };
     } else {
       const { batch, ...counts } = decodeRemoteWrite(body, request.version, request.maxBytes, { limits: request.limits, cache: seriesCache });
-      const packed = packBatch(batch);
+      const packed = packBatch(batch, seriesIds);
       transfer = packed.transfer;
       reply = { id: request.id, counts, batch: packed.packed };
     }

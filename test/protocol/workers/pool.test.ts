@@ -1,7 +1,7 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import snappy from 'snappy';
-import { RustsError, SeriesKeyCache, WriteBatch, packBatch, silentLogger, unpackBatch, type Logger } from '../../../src/core/index.ts';
+import { RustsError, SeriesIds, SeriesTable, WriteBatch, packBatch, silentLogger, unpackBatch, type Logger } from '../../../src/core/index.ts';
 import { DEFAULT_LABEL_LIMITS, decodeRemoteWrite, prometheusProto, SeriesCache } from '../../../src/protocol/prometheus/index.ts';
 import { parseLineProtocol } from '../../../src/protocol/lineprotocol/index.ts';
 import { ParsePool } from '../../../src/protocol/workers/index.ts';
@@ -37,11 +37,39 @@ describe('packBatch / unpackBatch', () => {
   it('round-trips every field type, escaped keys and many series', () => {
     const batch = new WriteBatch();
     parseLineProtocol(body(300), OPTIONS, batch);
-    const { packed } = packBatch(batch);
-    assert.deepEqual(contents(unpackBatch(packed, new SeriesKeyCache(3))), contents(batch));
+    const { packed } = packBatch(batch, new SeriesIds(1000));
+    assert.equal(packed.newKeys.length, batch.series.length);
+    assert.deepEqual(contents(unpackBatch(packed, new SeriesTable())), contents(batch));
   });
+
   it('round-trips an empty batch', () => {
-    assert.deepEqual(contents(unpackBatch(packBatch(new WriteBatch()).packed, new SeriesKeyCache(10))), []);
+    assert.deepEqual(contents(unpackBatch(packBatch(new WriteBatch(), new SeriesIds(10)).packed, new SeriesTable())), []);
+  });
+
+  it('sends each key once, until the ids start over in a new generation', () => {
+    const ids = new SeriesIds(10);
+    const table = new SeriesTable();
+    const batchOf = (hosts: number[]) => {
+      const batch = new WriteBatch();
+      parseLineProtocol(Buffer.from(hosts.map((h) => `cpu,host=h${h} v=${h} 1`).join('\n')), OPTIONS, batch);
+      return batch;
+    };
+    const send = (hosts: number[]) => {
+      const batch = batchOf(hosts);
+      const { packed } = packBatch(batch, ids);
+      assert.deepEqual(contents(unpackBatch(packed, table)), contents(batch));
+      return packed;
+    };
+    assert.equal(send([1, 2, 3]).newKeys.length, 3);
+    const again = send([3, 2, 4]);
+    assert.deepEqual(again.newKeys, ['cpu,host=h4']);
+    assert.deepEqual([...again.seriesIds], [2, 1, 3]);
+    // 4 known + 7 new is past the 10 the ids hold: a new generation, every key sent again.
+    const over = send([1, 5, 6, 7, 8, 9, 10, 11]);
+    assert.equal(over.generation, again.generation + 1);
+    assert.equal(over.newKeys.length, 8);
+    // A table that missed a batch is out of step, and says so.
+    assert.throws(() => unpackBatch(packBatch(batchOf([12]), ids).packed, new SeriesTable()), /series ids out of step/);
   });
 });
 
