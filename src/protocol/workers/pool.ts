@@ -144,7 +144,10 @@ export class ParsePool {
       try {
         batch = 'batch' in reply ? unpackBatch(reply.batch, slot.series) : undefined;
       } catch (err) {
+        // Ids out of step with this worker would fail every later batch too: start a new worker.
         waiter?.reject(err as Error);
+        void slot.worker.terminate();
+        this.replace(slot, err as Error);
         return;
       }
       waiter?.resolve({ reply, batch });
