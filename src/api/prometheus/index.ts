@@ -13,7 +13,6 @@ import { remoteWrite, type Target } from './write.ts';
 
 export { MetadataStore, METADATA_FILE } from './metadata.ts';
 export { DEFAULT_PROMETHEUS_CONFIG, type PrometheusApiOptions, type PrometheusConfig } from './options.ts';
-export { remoteWriteVersion, UnsupportedMediaTypeError } from './write.ts';
 
 /** Paths whose errors are plain text, as Prometheus's remote storage endpoints answer them. */
 export const REMOTE_STORAGE_PATHS: ReadonlySet<string> = new Set(['/api/v1/write', '/api/v1/read']);
