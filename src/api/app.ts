@@ -82,17 +82,10 @@ export function createApp(deps: AppDeps): Koa {
   });
   // One path, two languages: a JSON body without `q` is the native query model, anything else
   // (a form, or `q` in the URL, as InfluxDB clients send) is InfluxQL.
-  const { counters } = deps.state;
-  const query = async (ctx: Context): Promise<void> => {
-    counters.queryRequests++;
-    try {
-      if (ctx.method === 'POST' && ctx.is('application/json') && ctx.query['q'] === undefined) await nativeQuery(ctx, deps.state, native);
-      else await influxQuery(ctx, deps.state, { limits, users });
-    } catch (err) {
-      counters.queryErrors++;
-      throw err;
-    }
-  };
+  const query = (ctx: Context): Promise<void> =>
+    deps.state.counted('query', () =>
+      ctx.method === 'POST' && ctx.is('application/json') && ctx.query['q'] === undefined ? nativeQuery(ctx, deps.state, native) : influxQuery(ctx, deps.state, { limits, users }),
+    );
   router.get('/query', query);
   router.post('/query', query);
   // InfluxDB's headers outermost (they copy the rendered error), then errors (rendering what the

@@ -10,6 +10,7 @@ import { executeQuery, explainQuery, QueryError, type QueryContext, type ResultS
 import { authorize, isAuthorized, requireAdmin } from './auth/index.ts';
 import { readRequestBody, type LimitsConfig } from './limits/index.ts';
 import type { AuthState, UserStore } from './auth/index.ts';
+import { queryParam } from './params.ts';
 import type { ServerState } from './state.ts';
 
 export interface NativeApiOptions {
@@ -38,26 +39,18 @@ const OPENAPI_YAML = readFileSync(new URL('../../openapi.yaml', import.meta.url)
 
 /** Adds the routes of the native API (openapi.yaml describes them; `POST /query` is added by app.ts) to `router`. */
 export function registerNativeRoutes(router: Router<AuthState>, state: ServerState, options: NativeApiOptions): void {
-  const counted = (params: (ctx: Context) => WriteParams) => async (ctx: Context) => {
-    state.counters.writeRequests++;
-    try {
-      await write(ctx, params(ctx), state, options);
-    } catch (err) {
-      state.counters.writeErrors++;
-      throw err;
-    }
-  };
+  const counted = (params: (ctx: Context) => WriteParams) => (ctx: Context) => state.counted('write', () => write(ctx, params(ctx), state, options));
   router.post(
     '/write',
-    counted((ctx) => ({ db: stringParam(ctx, 'db'), rp: stringParam(ctx, 'rp'), precision: stringParam(ctx, 'precision'), consistency: stringParam(ctx, 'consistency') })),
+    counted((ctx) => ({ db: queryParam(ctx, 'db'), rp: queryParam(ctx, 'rp'), precision: queryParam(ctx, 'precision'), consistency: queryParam(ctx, 'consistency') })),
   );
   // InfluxDB 1.8's forward-compatible write, which the 2.x client libraries use against 1.x:
   // `bucket` is `db` or `db/rp`; the organisation is ignored.
   router.post(
     '/api/v2/write',
     counted((ctx) => {
-      const [db, rp] = (stringParam(ctx, 'bucket') ?? '').split('/', 2);
-      return { db, rp, precision: stringParam(ctx, 'precision'), consistency: undefined };
+      const [db, rp] = (queryParam(ctx, 'bucket') ?? '').split('/', 2);
+      return { db, rp, precision: queryParam(ctx, 'precision'), consistency: undefined };
     }),
   );
 
@@ -209,11 +202,6 @@ async function readJson(ctx: Context, options: NativeApiOptions): Promise<unknow
   } catch (err) {
     throw new QueryError(`the request body is not valid JSON: ${(err as Error).message}`);
   }
-}
-
-function stringParam(ctx: Context, name: string): string | undefined {
-  const value = ctx.query[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** InfluxDB stamps lines without a time with the server's clock truncated to the write's precision. */

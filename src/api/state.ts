@@ -37,6 +37,20 @@ export class ServerState {
     return this.readyAt;
   }
 
+  /** Runs one request's work, counting it as a write or a query, and counting its error if it throws. */
+  async counted(kind: 'write' | 'query', work: () => Promise<void>): Promise<void> {
+    const c = this.counters;
+    if (kind === 'write') c.writeRequests++;
+    else c.queryRequests++;
+    try {
+      await work();
+    } catch (err) {
+      if (kind === 'write') c.writeErrors++;
+      else c.queryErrors++;
+      throw err;
+    }
+  }
+
   /** @throws NotReadyError while storage is opening */
   get router(): ShardRouter {
     if (this.current === undefined) throw new NotReadyError();

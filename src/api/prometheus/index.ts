@@ -6,6 +6,7 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { AuthState } from '../auth/index.ts';
+import { queryParam } from '../params.ts';
 import type { ServerState } from '../state.ts';
 import type { PrometheusApiOptions } from './options.ts';
 import { remoteRead } from './read.ts';
@@ -18,26 +19,13 @@ export { DEFAULT_PROMETHEUS_CONFIG, type PrometheusApiOptions, type PrometheusCo
 export const REMOTE_STORAGE_PATHS: ReadonlySet<string> = new Set(['/api/v1/write', '/api/v1/read']);
 
 export function registerPrometheusRoutes(router: Router<AuthState>, state: ServerState, options: PrometheusApiOptions): void {
-  const { counters } = state;
-  const write = (requireDb: boolean) => async (ctx: Context) => {
+  const write = (requireDb: boolean) => (ctx: Context) => {
     const target = targetOf(ctx, options, requireDb);
-    counters.writeRequests++;
-    try {
-      await remoteWrite(ctx, target, state, options);
-    } catch (err) {
-      counters.writeErrors++;
-      throw err;
-    }
+    return state.counted('write', () => remoteWrite(ctx, target, state, options));
   };
-  const read = (requireDb: boolean) => async (ctx: Context) => {
+  const read = (requireDb: boolean) => (ctx: Context) => {
     const target = targetOf(ctx, options, requireDb);
-    counters.queryRequests++;
-    try {
-      await remoteRead(ctx, target, state, options);
-    } catch (err) {
-      counters.queryErrors++;
-      throw err;
-    }
+    return state.counted('query', () => remoteRead(ctx, target, state, options));
   };
   router.post('/api/v1/write', write(false));
   router.post('/api/v1/read', read(false));
@@ -46,14 +34,9 @@ export function registerPrometheusRoutes(router: Router<AuthState>, state: Serve
 }
 
 function targetOf(ctx: Context, options: PrometheusApiOptions, requireDb: boolean): Target {
-  const db = param(ctx, 'db');
+  const db = queryParam(ctx, 'db');
   // InfluxDB's endpoints need the database named, with InfluxDB's wording.
   if (requireDb && (db === undefined || db === '')) return ctx.throw(400, 'database is required');
-  const rp = param(ctx, 'rp');
+  const rp = queryParam(ctx, 'rp');
   return { database: db !== undefined && db !== '' ? db : options.prometheus.database, retentionPolicy: rp !== undefined && rp !== '' ? rp : undefined };
-}
-
-function param(ctx: Context, name: string): string | undefined {
-  const value = ctx.query[name];
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -279,20 +279,25 @@ function resolveLabelsV1(r: ProtoReader, start: number, end: number, limits: Lab
       r.skip(tag & 7);
       continue;
     }
-    const labelEnd = r.bytesLength() + r.pos;
-    let name = '';
-    let value = '';
-    while (r.pos < labelEnd) {
-      const field = r.tag();
-      if (field === 0x0a) name = labelText(r, limits, 'name');
-      else if (field === 0x12) value = labelText(r, limits, 'value');
-      else r.skip(field & 7);
-    }
-    if (r.pos !== labelEnd) throw new ProtobufDecodeError('a field runs past the end of its Label', r.pos);
-    names.push(name);
-    values.push(value);
+    readLabel(r, limits, names, values);
   }
   return seriesOfLabels(names, values, limits);
+}
+
+/** Reads a 1.0 Label message, whose length is next, onto `names` and `values`. */
+function readLabel(r: ProtoReader, limits: LabelLimits, names: string[], values: string[]): void {
+  const end = r.bytesLength() + r.pos;
+  let name = '';
+  let value = '';
+  while (r.pos < end) {
+    const field = r.tag();
+    if (field === 0x0a) name = labelText(r, limits, 'name');
+    else if (field === 0x12) value = labelText(r, limits, 'value');
+    else r.skip(field & 7);
+  }
+  if (r.pos !== end) throw new ProtobufDecodeError('a field runs past the end of its Label', r.pos);
+  names.push(name);
+  values.push(value);
 }
 
 /** A label name or value: checked for size and UTF-8 before it becomes a string (decoding would hide bad bytes). */
@@ -352,19 +357,8 @@ function decodeExemplarV1(r: ProtoReader, end: number, series: LabeledSeries, ta
   try {
     while (r.pos < end) {
       const tag = r.tag();
-      if (tag === 0x0a) {
-        const labelEnd = r.bytesLength() + r.pos;
-        let name = '';
-        let labelValue = '';
-        while (r.pos < labelEnd) {
-          const field = r.tag();
-          if (field === 0x0a) name = labelText(r, limits, 'name');
-          else if (field === 0x12) labelValue = labelText(r, limits, 'value');
-          else r.skip(field & 7);
-        }
-        names.push(name);
-        values.push(labelValue);
-      } else if (tag === 0x11) value = r.double();
+      if (tag === 0x0a) readLabel(r, limits, names, values);
+      else if (tag === 0x11) value = r.double();
       else if (tag === 0x18) ms = r.int64();
       else r.skip(tag & 7);
     }
