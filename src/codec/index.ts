@@ -15,3 +15,4 @@ export {
   VALUE_ENCODING_NAMES,
   COMPRESSION_NAMES,
 } from './format.ts';
+export { BitWriter } from './bits.ts';

@@ -10,6 +10,9 @@
  * every whole-byte write.
  */
 
+import { ByteWriter } from '../../core/index.ts';
+import { BitWriter } from '../../codec/index.ts';
+
 /** Most samples one chunk holds: Prometheus cuts its chunks at 120 samples, and its decoder reads any count up to 65535. */
 export const XOR_CHUNK_SAMPLES = 120;
 
@@ -32,13 +35,15 @@ if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
 }
 
 /**
- * MSB-first bit stream over one reused scratch buffer (encoding is synchronous, so sharing it is
- * safe). Bits are ORed in, so every byte past the write position must be zero: finish() zeroes
- * what it handed out.
+ * The chunk's bit stream: codec's BitWriter (MSB-first, as Prometheus's bstream) over one reused
+ * ByteWriter (encoding is synchronous, so sharing it is safe), plus the XOR value state and what
+ * it takes to end the chunk as Go's bit stream does.
  */
 class ChunkBitWriter {
-  private bytes = new Uint8Array(4096);
-  private bitPos = 0;
+  private readonly out = new ByteWriter(4096);
+  private readonly bits = new BitWriter();
+  /** Bits written since the header: whether the stream ends on a byte boundary. */
+  private bitCount = 0;
   /** Width of the latest write call, to reproduce Go's extra zero byte after a whole-byte write. */
   private lastWriteWidth = 0;
   /** XOR state: leading/trailing zero counts of the last "new window" value, and the previous value's bits. */
@@ -46,45 +51,31 @@ class ChunkBitWriter {
   private trailing = 0;
   private prevHi = 0;
   private prevLo = 0;
-  /** Set between begin() and finish(): an encode that threw left bits behind that must be cleared. */
-  private unfinished = false;
 
   begin(maxBytes: number): void {
-    if (this.unfinished) this.bytes.fill(0);
-    this.unfinished = true;
-    if (this.bytes.length < maxBytes) this.bytes = new Uint8Array(Math.max(maxBytes, this.bytes.length * 2));
-    this.bitPos = HEADER_BYTES * 8;
+    const out = this.out;
+    out.pos = 0;
+    // BitWriter stores four bytes at a time: room for a word past the last byte.
+    out.ensure(maxBytes + 4);
+    out.pos = HEADER_BYTES;
+    this.bits.begin(out);
+    this.bitCount = 0;
     this.lastWriteWidth = 0;
     this.leading = LEADING_UNSET;
     this.trailing = 0;
   }
 
   writeBit(bit: 0 | 1): void {
-    const pos = this.bitPos;
-    if (bit !== 0) this.bytes[pos >>> 3] = this.bytes[pos >>> 3]! | (0x80 >>> (pos & 7));
-    this.bitPos = pos + 1;
+    this.bits.write(bit, 1);
+    this.bitCount++;
     this.lastWriteWidth = 1;
   }
 
-  /** Writes the `width` (1..32) low bits of `value`, which must have no bits above them. */
+  /** Writes the `width` (1..32) low bits of `value`. */
   writeBits(value: number, width: number): void {
-    const bytes = this.bytes;
-    let pos = this.bitPos;
-    this.bitPos = pos + width;
+    this.bits.write(value, width);
+    this.bitCount += width;
     this.lastWriteWidth = width;
-    let remaining = width;
-    for (;;) {
-      const index = pos >>> 3;
-      const free = 8 - (pos & 7);
-      // Bits of `value` above the ones being placed are already written; the Uint8Array store drops them.
-      if (remaining <= free) {
-        bytes[index] = bytes[index]! | (value << (free - remaining));
-        return;
-      }
-      remaining -= free;
-      bytes[index] = bytes[index]! | (value >>> remaining);
-      pos += free;
-    }
   }
 
   /** Writes a 33..64-bit field given as halves; `hi` holds the bits above the low 32. */
@@ -163,16 +154,12 @@ class ChunkBitWriter {
   }
 
   finish(sampleCount: number): Uint8Array {
-    const bitPos = this.bitPos;
-    const endsWithGoPaddingByte = (bitPos & 7) === 0 && (this.lastWriteWidth & 7) === 0;
-    const length = ((bitPos + 7) >>> 3) + (endsWithGoPaddingByte ? 1 : 0);
-    const bytes = this.bytes;
-    bytes[0] = sampleCount >>> 8;
-    bytes[1] = sampleCount & 0xff;
-    const chunk = bytes.slice(0, length);
-    bytes.fill(0, 0, length);
-    this.unfinished = false;
-    return chunk;
+    this.bits.finish();
+    const out = this.out;
+    if ((this.bitCount & 7) === 0 && (this.lastWriteWidth & 7) === 0) out.buf[out.pos++] = 0;
+    out.buf[0] = sampleCount >>> 8;
+    out.buf[1] = sampleCount & 0xff;
+    return out.buf.slice(0, out.pos);
   }
 }
 
