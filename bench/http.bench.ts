@@ -31,9 +31,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { monotonicUs, topSelfTime, type FunctionTime } from './lib/cpuprofile.ts';
+import { monotonicUs, printThreadProfile, threadProfiles, type ThreadProfile } from './lib/cpuprofile.ts';
 import { devopsDataset, devopsLineProtocol, DEVOPS_FIELDS, type DevopsDataset, type DevopsLineBody } from './lib/devops.ts';
 import { postBodies, timeRequests, type LoadResult, type RequestSpec } from './lib/http.ts';
 import { firstExisting, freePort, sleep, startServer, stopAll, stopAllOnSignal, type ServerProcess } from './lib/process.ts';
@@ -360,26 +360,7 @@ async function runOnce(target: Target, run: number, work: Workload, root: string
     removeDir(dataDir);
   }
   // node writes the profile as the server exits.
-  return profileDir === undefined ? result : { ...result, profile: profileOf(profileDir, window) };
-}
-
-/** A thread's top self-time functions during ingest. */
-interface ThreadProfile {
-  /** "main" or "worker N". */
-  readonly thread: string;
-  readonly top: readonly FunctionTime[];
-}
-
-/** The ingest window of each profile (one per thread) the run left in `dir`. */
-function profileOf(dir: string, window: readonly [number, number]): ThreadProfile[] {
-  // node names them CPU.<date>.<time>.<pid>.<thread id>.<sequence>.cpuprofile; thread 0 is the main one.
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.cpuprofile'))
-    .sort()
-    .map((f) => {
-      const thread = Number(f.split('.')[4]);
-      return { thread: thread === 0 ? 'main thread' : `worker thread ${thread}`, top: topSelfTime(readFileSync(join(dir, f), 'utf8'), window[0], window[1], 20, REPO) };
-    });
+  return profileDir === undefined ? result : { ...result, profile: threadProfiles(profileDir, window, 20, REPO) };
 }
 
 // ---- output
@@ -461,12 +442,7 @@ function printRuns(target: Target, runs: readonly RunResult[], work: Workload): 
     }
   }
   for (const r of runs) {
-    for (const p of r.profile ?? []) {
-      console.log(`\n${target.name} server, run ${r.run}, ${p.thread}: top self time during ingest (node --cpu-prof)\n`);
-      console.log('| function | ms | share |');
-      console.log('| --- | --- | --- |');
-      for (const f of p.top) console.log(`| ${f.name} | ${fixed(f.ms, 0)} | ${fixed(f.share * 100, 1)}% |`);
-    }
+    for (const p of r.profile ?? []) printThreadProfile(`${target.name} server during ingest, run ${r.run}`, p);
   }
 }
 

@@ -32,10 +32,12 @@
  *
  *   node --import tsx bench/remotewrite.bench.ts [--quick] [--only rusts,vm,prometheus] [--shapes A,B]
  *        [--hosts-a 500] [--hosts-b 1600] [--minutes 150] [--runs 1] [--shards 4] [--rusts-path /api/v1/write]
- *        [--rusts-wal every-write|periodic|os-default|none]
+ *        [--rusts-wal every-write|periodic|os-default|none] [--cpu-prof DIR]
  *
  * --rusts-wal sets RusTs's `wal_durability` (default `every-write`, its default: an fsync before
  * each answer). The peers answer before anything is fsynced, like RusTs's `os-default`.
+ * --cpu-prof DIR runs the RusTs server with `node --cpu-prof` and prints each thread's top
+ * self-time functions during the ingest.
  * --minutes above 175 makes Prometheus cut blocks from its head during the ingest (more CPU).
  * --quick is a smoke run: 40 hosts x 20 minutes (48,000 samples) per shape. With --runs N each
  * receiver and shape runs N times, on a fresh server each time, the receivers taking turns, and the
@@ -46,6 +48,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { devopsDataset, DEVOPS_FIELDS, DEVOPS_MEASUREMENT } from './lib/devops.ts';
+import { monotonicUs, printThreadProfile, threadProfiles, type ThreadProfile } from './lib/cpuprofile.ts';
 import { REMOTE_WRITE_HEADERS, remoteWriteRequests, type RequestShape } from './lib/remotewrite.ts';
 import { postShards, timeRequests, type LoadResult, type ShardBody } from './lib/http.ts';
 import { firstExisting, freePort, sleep, startServer, stopAll, stopAllOnSignal, type ServerProcess } from './lib/process.ts';
@@ -63,6 +66,7 @@ const RUSTS_PATH = stringArg('rusts-path', '/api/v1/write');
 // RusTs's default fsyncs before every answer; Prometheus and VictoriaMetrics answer before their
 // WAL or buffers reach the disk, which is RusTs's "os-default" (a killed process loses nothing).
 const RUSTS_WAL = stringArg('rusts-wal', 'every-write');
+const CPU_PROF = stringArg('cpu-prof', '');
 
 const MINUTE_MS = 60_000;
 const INTERVAL_MS = 10_000;
@@ -137,7 +141,7 @@ interface Target {
   readonly version: string;
   readonly readyPath: string;
   readonly writePath: string;
-  start(dir: string, dataDir: string, logFile: string, port: number): ServerProcess;
+  start(dir: string, dataDir: string, logFile: string, port: number, profileDir?: string): ServerProcess;
   /** Makes what was written searchable, where the receiver keeps it back for a while. */
   flush(base: string): Promise<void>;
 }
@@ -148,14 +152,15 @@ const rusts: Target = {
   version: (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version,
   readyPath: '/ready',
   writePath: RUSTS_PATH,
-  start(dir, dataDir, logFile, port) {
+  start(dir, dataDir, logFile, port, profileDir) {
     const config = join(dir, 'rusts.toml');
+    const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
     writeFileSync(config, `[storage]\nwal_durability = "${RUSTS_WAL}"\n`);
     return startServer({
       name: 'rusts',
       command: process.execPath,
       // What `npm start` runs.
-      args: ['--max-semi-space-size=64', '--import', 'tsx', 'src/server/main.ts', 'serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir, '--config', config],
+      args: ['--max-semi-space-size=64', ...profile, '--import', 'tsx', 'src/server/main.ts', 'serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir, '--config', config],
       cwd: REPO,
       logFile,
     });
@@ -233,6 +238,7 @@ interface RunResult {
   readonly peakRss: number;
   /** Samples a PromQL count over the whole span finds after the ingest; undefined without an answer. */
   readonly stored: number | undefined;
+  readonly profile?: readonly ThreadProfile[];
 }
 
 interface Span {
@@ -244,23 +250,31 @@ async function runOnce(target: Target, work: Workload, run: number, root: string
   const dir = join(root, `${target.key}-${work.shape.key}-${run}`);
   const dataDir = join(dir, 'data');
   mkdirSync(dataDir, { recursive: true });
+  const profileDir = CPU_PROF !== '' && target.key === 'rusts' ? resolve(CPU_PROF, `${work.shape.key}-${run}`) : undefined;
+  if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true });
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = target.start(dir, dataDir, join(root, `${target.key}-${work.shape.key}-${run}.log`), port);
+  const server = target.start(dir, dataDir, join(root, `${target.key}-${work.shape.key}-${run}.log`), port, profileDir);
+  let window: [number, number] = [0, 0];
+  let result: RunResult;
   try {
     await server.waitHttp(base + target.readyPath);
     const idleRss = server.memory().rss;
     const cpu0 = server.cpuSeconds();
+    const from = monotonicUs();
     const load = await postShards(base + target.writePath, work.shards, { headers: REMOTE_WRITE_HEADERS, maxLead: MAX_LEAD_MS, maxSeconds: MAX_LOAD_SECONDS });
+    window = [from, monotonicUs()];
     const serverCpuSeconds = server.cpuSeconds() - cpu0;
     const peakRss = server.memory().peakRss;
     await target.flush(base);
     const stored = await storedSamples(base, work.span, load.acceptedSamples);
-    return { run, idleRss, load, serverCpuSeconds, peakRss, stored };
+    result = { run, idleRss, load, serverCpuSeconds, peakRss, stored };
   } finally {
     await server.stop();
     removeDir(dir);
   }
+  // node writes the profile as the server exits.
+  return profileDir === undefined ? result : { ...result, profile: threadProfiles(profileDir, window, 20, REPO) };
 }
 
 /**
@@ -363,6 +377,9 @@ function printShape(work: Workload, targets: readonly Target[], results: Readonl
       for (const e of new Set(l.errors)) console.log(`|   |   | rejected: ${e.replace(/\s+/g, ' ').replace(/\|/g, '\\|')} |`);
       if (!l.complete) console.log(`|   |   | stopped by the ${MAX_LOAD_SECONDS} s limit before every request was sent |`);
     }
+  }
+  for (const r of results.get(rusts) ?? []) {
+    for (const p of r.profile ?? []) printThreadProfile(`RusTs during the ingest, shape ${work.shape.key}, run ${r.run}`, p);
   }
 }
 

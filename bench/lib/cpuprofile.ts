@@ -9,12 +9,45 @@
  * so a window taken in the parent lines up with the child's samples.
  */
 
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 export interface FunctionTime {
   /** "parseLineProtocol src/protocol/lineprotocol/parse.ts:120", "(garbage collector)". */
   readonly name: string;
   readonly ms: number;
   /** Share of all sampled time in the window, 0..1. */
   readonly share: number;
+}
+
+/** A thread's top self-time functions in a window. */
+export interface ThreadProfile {
+  /** "main thread" or "worker thread N". */
+  readonly thread: string;
+  readonly top: readonly FunctionTime[];
+}
+
+/**
+ * The window's top self-time functions of each profile (one per thread) that `node --cpu-prof
+ * --cpu-prof-dir=dir` left in `dir`.
+ */
+export function threadProfiles(dir: string, window: readonly [number, number], count: number, root = process.cwd()): ThreadProfile[] {
+  // node names them CPU.<date>.<time>.<pid>.<thread id>.<sequence>.cpuprofile; thread 0 is the main one.
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort()
+    .map((f) => {
+      const thread = Number(f.split('.')[4]);
+      return { thread: thread === 0 ? 'main thread' : `worker thread ${thread}`, top: topSelfTime(readFileSync(join(dir, f), 'utf8'), window[0], window[1], count, root) };
+    });
+}
+
+/** Prints a thread's profile as a Markdown table under `heading`. */
+export function printThreadProfile(heading: string, profile: ThreadProfile): void {
+  console.log(`\n${heading}, ${profile.thread}: top self time (node --cpu-prof)\n`);
+  console.log('| function | ms | share |');
+  console.log('| --- | --- | --- |');
+  for (const f of profile.top) console.log(`| ${f.name} | ${f.ms.toFixed(0)} | ${(f.share * 100).toFixed(1)}% |`);
 }
 
 interface ProfileNode {

@@ -3,7 +3,7 @@ import type { Context, Middleware } from 'koa';
 import { RustsError, type Logger } from '../core/index.ts';
 import { UnauthorizedError } from './auth/index.ts';
 import { RateLimitedError } from './limits/index.ts';
-import { REMOTE_STORAGE_PATHS } from './prometheus/index.ts';
+import { isPrometheusApiPath, REMOTE_STORAGE_PATHS } from './prometheus/index.ts';
 
 // Client mistakes are 4xx so that clients do not retry them; everything else is a server fault.
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {
@@ -37,7 +37,13 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   invalid_labels: 400,
   bad_read_request: 400,
   unsupported_media_type: 415,
+  // The Prometheus query API.
+  promql_bad_data: 400,
+  promql_execution: 422,
 };
+
+/** Prometheus's errorType for an answer's status. */
+const PROMETHEUS_ERROR_TYPES: Readonly<Record<number, string>> = { 400: 'bad_data', 404: 'not_found', 422: 'execution', 499: 'canceled', 500: 'internal', 503: 'timeout' };
 
 /** The JSON body of every error response: InfluxDB's `{"error": ...}` shape. */
 export interface ErrorBody {
@@ -46,8 +52,9 @@ export interface ErrorBody {
 
 /**
  * Render every error, and every request no route answered, in the dialect of its endpoint: JSON
- * `{"error": ...}` (InfluxDB's, and the native API's), or plain text on Prometheus's remote
- * storage endpoints, as Prometheus answers there (its senders log the body as is).
+ * `{"error": ...}` (InfluxDB's, and the native API's), Prometheus's `{"status": "error",
+ * "errorType": ..., "error": ...}` on its HTTP API, or plain text on Prometheus's remote storage
+ * endpoints, as Prometheus answers there (its senders log the body as is).
  *
  * Install it first: Koa's own `onerror` would answer `text/plain`, and only a middleware that wraps
  * the router sees both thrown errors and the unanswered 404.
@@ -77,6 +84,8 @@ function renderError(ctx: Context, message: string): void {
   if (REMOTE_STORAGE_PATHS.has(ctx.path)) {
     ctx.type = 'text/plain';
     ctx.body = message + '\n';
+  } else if (isPrometheusApiPath(ctx.path)) {
+    ctx.body = { status: 'error', errorType: PROMETHEUS_ERROR_TYPES[ctx.status] ?? 'bad_data', error: message };
   } else {
     ctx.body = { error: message } satisfies ErrorBody;
   }

@@ -5,7 +5,8 @@ import { authorizeQuery, DEFAULT_CHUNK_SIZE, encodeChunkedResults, encodeCsv, en
 import { compileSelect, parseInfluxQL } from '../query/influxql/index.ts';
 import { authorizeBootstrap, executeUserStatement, isAuthorized, principalOf, type AuthState, type UserStore } from './auth/index.ts';
 import { nowTimestamp } from '../core/index.ts';
-import { readRequestBody, type LimitsConfig } from './limits/index.ts';
+import type { LimitsConfig } from './limits/index.ts';
+import { requestParams } from './params.ts';
 import type { ServerState } from './state.ts';
 
 /**
@@ -63,10 +64,7 @@ export interface InfluxQueryOptions {
  * after another and each gets its own result or error.
  */
 export async function influxQuery(ctx: Context, state: ServerState, options: InfluxQueryOptions): Promise<void> {
-  const params = new URLSearchParams(ctx.querystring);
-  if (ctx.method === 'POST' && ctx.is('application/x-www-form-urlencoded')) {
-    for (const [key, value] of new URLSearchParams((await readRequestBody(ctx, options.limits)).toString('utf8'))) params.append(key, value);
-  }
+  const params = await requestParams(ctx, options.limits);
   const text = params.get('q');
   if (text === null || text === '') return ctx.throw(400, 'missing required parameter "q"');
   let bound: Record<string, unknown> | undefined;

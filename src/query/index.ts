@@ -29,3 +29,25 @@ export { explainQuery, type ExplainResult } from './explain.ts';
 export { checkNamespace, selectSeries } from './select.ts';
 export { selectMetrics, METRIC_VALUE_FIELD, METRIC_HISTOGRAM_FIELD, METRIC_EXEMPLAR_FIELD, type MetricSelection, type MetricSeries } from './metrics.ts';
 export { formatInZone, zoneOffsetMinutes } from './timezone.ts';
+export {
+  compareLabels,
+  DEFAULT_EVAL_OPTIONS,
+  formatFloat,
+  instantQuery,
+  metricsSource,
+  parsePromql,
+  parseSeriesSelector,
+  PromqlBadDataError,
+  PromqlExecutionError,
+  PromqlParseError,
+  PromqlTimeoutError,
+  rangeQuery,
+  TooManySamplesError,
+  type EvalOptions,
+  type Expr as PromqlExpr,
+  type SeriesSource,
+  type Steps,
+  type Value,
+} from './promql/index.ts';
+export { parseDurationMs } from './promql/literals.ts';
+export { printPromql, prettifyPromql, promqlAstJson, formatDuration, type AstJson } from './promql/index.ts';

@@ -468,7 +468,14 @@ const PROMETHEUS_KEYS: SectionKeys<PrometheusConfig> = {
   max_label_size: { option: 'maxLabelBytes', parse: sizeValue },
   remote_read_sample_limit: { option: 'readSampleLimit', parse: (value) => countValue(value, 1) },
   remote_read_max_frame_size: { option: 'readMaxBytesInFrame', parse: sizeValue },
+  lookback_delta: { option: 'lookbackDeltaMs', parse: (value) => positive(durationValue(value)) },
+  query_max_samples: { option: 'queryMaxSamples', parse: (value) => countValue(value, 1) },
 };
+
+function positive(ms: number): number {
+  if (ms <= 0) throw new RangeError(`must be more than 0, got ${ms} ms`);
+  return ms;
+}
 
 const RETENTION_KEYS: SectionKeys<RetentionConfig> = {
   enabled: { option: 'enabled', parse: booleanValue },

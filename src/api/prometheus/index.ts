@@ -9,6 +9,7 @@ import type { AuthState } from '../auth/index.ts';
 import { queryParam } from '../params.ts';
 import type { ServerState } from '../state.ts';
 import type { PrometheusApiOptions } from './options.ts';
+import { query, queryRange } from './query.ts';
 import { remoteRead } from './read.ts';
 import { remoteWrite, type Target } from './write.ts';
 
@@ -17,6 +18,11 @@ export { DEFAULT_PROMETHEUS_CONFIG, type PrometheusApiOptions, type PrometheusCo
 
 /** Paths whose errors are plain text, as Prometheus's remote storage endpoints answer them. */
 export const REMOTE_STORAGE_PATHS: ReadonlySet<string> = new Set(['/api/v1/write', '/api/v1/read']);
+
+/** Whether errors on `path` take the Prometheus HTTP API's JSON envelope (`{"status":"error","errorType":...}`). */
+export function isPrometheusApiPath(path: string): boolean {
+  return path.startsWith('/api/v1/') && !REMOTE_STORAGE_PATHS.has(path) && !path.startsWith('/api/v1/prom/');
+}
 
 export function registerPrometheusRoutes(router: Router<AuthState>, state: ServerState, options: PrometheusApiOptions): void {
   const write = (requireDb: boolean) => (ctx: Context) => {
@@ -27,6 +33,12 @@ export function registerPrometheusRoutes(router: Router<AuthState>, state: Serve
     const target = targetOf(ctx, options, requireDb);
     return state.counted('query', () => remoteRead(ctx, target, state, options));
   };
+  const api = (handler: (ctx: Context, target: Target, state: ServerState, options: PrometheusApiOptions) => Promise<void>) => (ctx: Context) =>
+    state.counted('query', () => handler(ctx, targetOf(ctx, options, false), state, options));
+  for (const method of ['get', 'post'] as const) {
+    router[method]('/api/v1/query', api(query));
+    router[method]('/api/v1/query_range', api(queryRange));
+  }
   router.post('/api/v1/write', write(false));
   router.post('/api/v1/read', read(false));
   router.post('/api/v1/prom/write', write(true));

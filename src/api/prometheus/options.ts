@@ -11,6 +11,10 @@ export interface PrometheusConfig extends LabelLimits {
   readonly readSampleLimit: number;
   /** Most bytes of one frame of a streamed remote read (Prometheus's `--storage.remote.read-max-bytes-in-frame`). */
   readonly readMaxBytesInFrame: number;
+  /** How far back PromQL's instant selectors look for a sample (Prometheus's `--query.lookback-delta`). */
+  readonly lookbackDeltaMs: number;
+  /** Most samples one PromQL query may hold (Prometheus's `--query.max-samples`). */
+  readonly queryMaxSamples: number;
 }
 
 export const DEFAULT_PROMETHEUS_CONFIG: PrometheusConfig = {
@@ -18,6 +22,8 @@ export const DEFAULT_PROMETHEUS_CONFIG: PrometheusConfig = {
   ...DEFAULT_LABEL_LIMITS,
   readSampleLimit: 50_000_000,
   readMaxBytesInFrame: 1024 * 1024,
+  lookbackDeltaMs: 5 * 60_000,
+  queryMaxSamples: 50_000_000,
 };
 
 /** What the Prometheus endpoints need from the app. */

@@ -5,8 +5,8 @@
  */
 import { Readable } from 'node:stream';
 import type { Context } from 'koa';
-import { MAX_TIMESTAMP, MIN_TIMESTAMP, type Tag, type TimeRange } from '../../core/index.ts';
-import { QueryLimitError, selectMetrics, type MetricSeries, type QueryContext } from '../../query/index.ts';
+import { MAX_TIMESTAMP, MIN_TIMESTAMP, type TimeRange } from '../../core/index.ts';
+import { compareLabels, QueryLimitError, selectMetrics, type MetricSeries, type QueryContext } from '../../query/index.ts';
 import {
   chunkedReadFrames,
   compressSnappy,
@@ -75,16 +75,4 @@ export async function remoteRead(ctx: Context, target: Target, state: ServerStat
 function rangeOf(query: RemoteReadQuery): TimeRange {
   const clamp = (ns: bigint) => (ns < MIN_TIMESTAMP ? MIN_TIMESTAMP : ns > MAX_TIMESTAMP ? MAX_TIMESTAMP : ns);
   return { min: clamp(BigInt(query.startMs) * 1_000_000n), max: clamp(BigInt(query.endMs) * 1_000_000n + 999_999n) };
-}
-
-/** Prometheus's order of label sets: label by label, name then value; a prefix sorts first. */
-function compareLabels(a: readonly Tag[], b: readonly Tag[]): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x.key !== y.key) return x.key < y.key ? -1 : 1;
-    if (x.value !== y.value) return x.value < y.value ? -1 : 1;
-  }
-  return a.length - b.length;
 }

@@ -1,0 +1,83 @@
+/**
+ * What the Prometheus metadata and status endpoints share: the success envelope, and the parameters
+ * they read (`match[]`, `limit`, optional `start`/`end`) with Prometheus's error wording.
+ */
+import type { Context } from 'koa';
+import type { Tag } from '../../core/index.ts';
+import { matchesEmpty, type Matcher } from '../../index/index.ts';
+import { parseSeriesSelector, PromqlBadDataError, PromqlParseError } from '../../query/index.ts';
+import { parseTimeParam } from './params.ts';
+
+/**
+ * Answers `{"status":"success","data":<json>}`, with `warnings` when there are any. `json` is the
+ * data already serialized, so that callers can keep the label order JSON.stringify would not
+ * (it moves integer-like keys first).
+ */
+export function respondJson(ctx: Context, json: string, warnings: readonly string[] = []): void {
+  ctx.type = 'application/json';
+  const warningsJson = warnings.length > 0 ? `,"warnings":${JSON.stringify(warnings)}` : '';
+  ctx.body = `{"status":"success","data":${json}${warningsJson}}`;
+}
+
+/** Answers data that holds no label sets (plain JSON.stringify is exact for it). */
+export function respondData(ctx: Context, data: unknown, warnings: readonly string[] = []): void {
+  respondJson(ctx, JSON.stringify(data), warnings);
+}
+
+/** A label set as a JSON object, in the given (sorted) order. */
+export function labelsJson(labels: readonly Tag[]): string {
+  return `{${labels.map((l) => `${JSON.stringify(l.key)}:${JSON.stringify(l.value)}`).join(',')}}`;
+}
+
+/**
+ * The `match[]` selectors, each a conjunction of matchers. Like Prometheus, a selector whose every
+ * matcher accepts the empty value (`{job=~".*"}`) is refused: it would select every series.
+ */
+export function parseMatchParams(params: URLSearchParams): Matcher[][] {
+  const sets: Matcher[][] = [];
+  for (const text of params.getAll('match[]')) {
+    try {
+      sets.push([...parseSeriesSelector(text).matchers]);
+    } catch (err) {
+      if (err instanceof PromqlParseError) throw new PromqlBadDataError(`invalid parameter "match[]": ${err.message}`);
+      throw err;
+    }
+  }
+  for (const set of sets) {
+    if (set.every((m) => matchesEmpty(m))) throw new PromqlBadDataError('invalid parameter "match[]": match[] must contain at least one non-empty matcher');
+  }
+  return sets;
+}
+
+/**
+ * `limit`: at most this many items, 0 or absent for no limit (Prometheus 3's reading of the
+ * parameter on /series, /labels and /label/<name>/values).
+ */
+export function parseLimitParam(params: URLSearchParams): number {
+  const text = params.get('limit');
+  if (text === null || text === '') return Infinity;
+  if (!/^[+-]?\d+$/.test(text)) throw new PromqlBadDataError(`invalid parameter "limit": strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax`);
+  const limit = Number(text);
+  if (limit < 0) throw new PromqlBadDataError('invalid parameter "limit": limit must be non-negative');
+  return limit === 0 ? Infinity : limit;
+}
+
+/** What a truncated answer warns of, as Prometheus words it. */
+export const TRUNCATED_WARNING = 'results truncated due to limit';
+
+/**
+ * Checks `start` and `end` as Prometheus reads them (absent: the whole time range). The series
+ * index keeps no times, so the metadata endpoints answer from every series the index holds.
+ */
+export function checkTimeRangeParams(params: URLSearchParams): void {
+  const start = params.get('start');
+  const end = params.get('end');
+  if (start !== null && start !== '') parseTimeParam('start', start);
+  if (end !== null && end !== '') parseTimeParam('end', end);
+}
+
+/** `items` cut to `limit`, with the warning when cut. */
+export function applyLimit<T>(items: readonly T[], limit: number): { items: readonly T[]; warnings: string[] } {
+  if (items.length <= limit) return { items, warnings: [] };
+  return { items: items.slice(0, limit), warnings: [TRUNCATED_WARNING] };
+}

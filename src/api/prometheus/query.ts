@@ -1,0 +1,158 @@
+/**
+ * The Prometheus HTTP query API: `/api/v1/query` and `/api/v1/query_range` (GET, or POST with a
+ * form body), answered with Prometheus's envelope and value encoding so that Grafana's Prometheus
+ * datasource and API clients read it as Prometheus's own.
+ */
+import type { Context } from 'koa';
+import {
+  compareLabels,
+  DEFAULT_EVAL_OPTIONS,
+  formatFloat,
+  instantQuery,
+  metricsSource,
+  parsePromql,
+  PromqlBadDataError,
+  PromqlParseError,
+  PromqlTimeoutError,
+  QueryLimitError,
+  rangeQuery,
+  TooManySamplesError,
+  type EvalOptions,
+  type PromqlExpr,
+  type Steps,
+  type Value,
+  type QueryContext,
+} from '../../query/index.ts';
+import { authorize } from '../auth/index.ts';
+import type { ServerState } from '../state.ts';
+import { requestParams } from '../params.ts';
+import { parseDurationParam, parseTimeParam } from './params.ts';
+import type { PrometheusApiOptions } from './options.ts';
+import type { Target } from './write.ts';
+
+/** Prometheus refuses range queries with more points per series than this. */
+const MAX_POINTS_PER_SERIES = 11_000;
+
+export async function query(ctx: Context, target: Target, state: ServerState, options: PrometheusApiOptions): Promise<void> {
+  const params = await requestParams(ctx, options.limits);
+  const expr = parseQueryParam(params.get('query'));
+  const time = params.get('time');
+  const timeMs = time === null ? Date.now() : parseTimeParam('time', time);
+  const run = runner(ctx, params, target, state, options);
+  const { value, steps } = await run((source, evalOptions) => instantQuery(source, expr, timeMs, evalOptions));
+  respond(ctx, value, steps, true);
+}
+
+export async function queryRange(ctx: Context, target: Target, state: ServerState, options: PrometheusApiOptions): Promise<void> {
+  const params = await requestParams(ctx, options.limits);
+  const expr = parseQueryParam(params.get('query'));
+  const startMs = parseTimeParam('start', required(params, 'start'));
+  const endMs = parseTimeParam('end', required(params, 'end'));
+  if (endMs < startMs) throw new PromqlBadDataError('end timestamp must not be before start time');
+  const stepMs = parseDurationParam('step', required(params, 'step'));
+  if (stepMs <= 0) throw new PromqlBadDataError('zero or negative query resolution step widths are not accepted. Try a positive integer');
+  if ((endMs - startMs) / stepMs > MAX_POINTS_PER_SERIES) {
+    throw new PromqlBadDataError('exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
+  }
+  const run = runner(ctx, params, target, state, options);
+  const { value, steps } = await run((source, evalOptions) => rangeQuery(source, expr, startMs, endMs, stepMs, evalOptions));
+  respond(ctx, value, steps, false);
+}
+
+function parseQueryParam(text: string | null): PromqlExpr {
+  try {
+    return parsePromql(text ?? '');
+  } catch (err) {
+    if (err instanceof PromqlParseError) throw new PromqlBadDataError(`invalid parameter "query": ${err.message}`);
+    throw err;
+  }
+}
+
+function required(params: URLSearchParams, name: string): string {
+  const value = params.get(name);
+  if (value === null) throw new PromqlBadDataError(`invalid parameter "${name}": cannot parse "" to a valid ${name === 'step' ? 'duration' : 'timestamp'}`);
+  return value;
+}
+
+type Run = <T>(evaluate: (source: ReturnType<typeof metricsSource>, options: EvalOptions) => Promise<T>) => Promise<T>;
+
+/** Authorizes the read and sets up the query's limits: `timeout` (capped by the server's), `lookback_delta`. */
+function runner(ctx: Context, params: URLSearchParams, target: Target, state: ServerState, options: PrometheusApiOptions): Run {
+  authorize(ctx, target.database, 'read');
+  const timeout = params.get('timeout');
+  const timeoutMs = Math.min(options.limits.queryTimeoutMs, timeout === null ? Infinity : parseDurationParam('timeout', timeout));
+  const lookback = params.get('lookback_delta');
+  const lookbackMs = lookback === null ? options.prometheus.lookbackDeltaMs : parseDurationParam('lookback_delta', lookback);
+  const signal = AbortSignal.timeout(timeoutMs);
+  const context: QueryContext = { signal, maxPoints: options.prometheus.queryMaxSamples };
+  const evalOptions: EvalOptions = { ...DEFAULT_EVAL_OPTIONS, lookbackMs, maxSamples: options.prometheus.queryMaxSamples, signal };
+  return async (evaluate) => {
+    try {
+      return await evaluate(metricsSource(state.router, target.database, target.retentionPolicy, context), evalOptions);
+    } catch (err) {
+      if (signal.aborted) throw new PromqlTimeoutError();
+      // The scan's point budget is the same limit as the evaluator's sample count.
+      if (err instanceof QueryLimitError) throw new TooManySamplesError();
+      throw err;
+    }
+  };
+}
+
+/** Writes the success envelope. The JSON is built by hand: values are strings in Go's float format, times seconds with milliseconds. */
+function respond(ctx: Context, value: Value, steps: Steps, instant: boolean): void {
+  ctx.type = 'application/json';
+  ctx.body = `{"status":"success","data":${instant ? instantData(value, steps) : rangeData(value, steps)}}`;
+}
+
+function instantData(value: Value, steps: Steps): string {
+  const t = formatTime(steps.startMs);
+  switch (value.type) {
+    case 'scalar':
+      return `{"resultType":"scalar","result":[${t},"${formatFloat(value.values[0]!)}"]}`;
+    case 'string':
+      return `{"resultType":"string","result":[${t},${JSON.stringify(value.value)}]}`;
+    case 'vector': {
+      const parts = value.series.map((s) => `{"metric":${metricJson(s.labels)},"value":[${t},"${formatFloat(s.values[0]!)}"]}`);
+      return `{"resultType":"vector","result":[${parts.join(',')}]}`;
+    }
+    case 'matrix': {
+      const parts = value.series.map((s) => {
+        const points: string[] = [];
+        for (let i = 0; i < s.ms.length; i++) points.push(`[${formatTime(s.ms[i]!)},"${formatFloat(s.values[i]!)}"]`);
+        return `{"metric":${metricJson(s.labels)},"values":[${points.join(',')}]}`;
+      });
+      return `{"resultType":"matrix","result":[${parts.join(',')}]}`;
+    }
+  }
+}
+
+function rangeData(value: Value, steps: Steps): string {
+  if (value.type === 'scalar') {
+    const points: string[] = [];
+    for (let i = 0; i < steps.count; i++) points.push(`[${formatTime(steps.startMs + i * steps.stepMs)},"${formatFloat(value.values[i]!)}"]`);
+    return `{"resultType":"matrix","result":[{"metric":{},"values":[${points.join(',')}]}]}`;
+  }
+  if (value.type !== 'vector') throw new PromqlBadDataError(`invalid expression type "${value.type}" for range query, must be Scalar or instant Vector`);
+  // Prometheus sorts a range query's series by label set.
+  const series = [...value.series].sort((a, b) => compareLabels(a.labels, b.labels));
+  const parts = series.map((s) => {
+    const points: string[] = [];
+    for (let i = 0; i < steps.count; i++) if (s.present[i] === 1) points.push(`[${formatTime(steps.startMs + i * steps.stepMs)},"${formatFloat(s.values[i]!)}"]`);
+    return `{"metric":${metricJson(s.labels)},"values":[${points.join(',')}]}`;
+  });
+  return `{"resultType":"matrix","result":[${parts.join(',')}]}`;
+}
+
+function metricJson(labels: readonly { key: string; value: string }[]): string {
+  return `{${labels.map((l) => `${JSON.stringify(l.key)}:${JSON.stringify(l.value)}`).join(',')}}`;
+}
+
+/** Seconds, with three digits of milliseconds when there are any (`1700000000.500`), as Prometheus writes a timestamp. */
+export function formatTime(ms: number): string {
+  const negative = ms < 0;
+  const abs = Math.abs(ms);
+  const seconds = Math.floor(abs / 1000);
+  const fraction = abs - seconds * 1000;
+  const text = fraction === 0 ? String(seconds) : `${seconds}.${String(fraction).padStart(3, '0')}`;
+  return negative ? `-${text}` : text;
+}

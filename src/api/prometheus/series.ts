@@ -1,0 +1,123 @@
+/**
+ * Prometheus's metadata endpoints: `/api/v1/series`, `/api/v1/labels` and
+ * `/api/v1/label/<name>/values` (GET, or POST with a form body), which Grafana's Prometheus
+ * datasource calls on connect, on dashboard load and for its query editor's suggestions.
+ *
+ * They answer from the series index and the field catalogue, never from samples; `start` and `end`
+ * are checked but select nothing (the index keeps no times), so a series is listed for as long as
+ * the index holds it — Prometheus lists it while a block in the range holds it.
+ */
+import type { Context } from 'koa';
+import type { Namespace } from '../../cluster/index.ts';
+import type { Tag } from '../../core/index.ts';
+import { MEASUREMENT_NAME, type Matcher } from '../../index/index.ts';
+import { compareLabels, PromqlBadDataError } from '../../query/index.ts';
+import { authorize } from '../auth/index.ts';
+import { requestParams } from '../params.ts';
+import type { ServerState } from '../state.ts';
+import { metricSources, seriesLabels, sortStrings, splitSelector } from './catalog.ts';
+import { applyLimit, checkTimeRangeParams, labelsJson, parseLimitParam, parseMatchParams, respondData, respondJson } from './envelope.ts';
+import type { PrometheusApiOptions } from './options.ts';
+import type { Target } from './write.ts';
+
+/** Prometheus's (legacy) label name syntax, which `/label/<name>/values` checks its name against. */
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+export async function series(ctx: Context, target: Target, state: ServerState, options: PrometheusApiOptions): Promise<void> {
+  const params = await requestParams(ctx, options.limits);
+  if (params.getAll('match[]').length === 0) throw new PromqlBadDataError('no match[] parameter provided');
+  checkTimeRangeParams(params);
+  const selectors = parseMatchParams(params);
+  const limit = parseLimitParam(params);
+  authorize(ctx, target.database, 'read');
+  const found = new Map<string, Tag[]>();
+  for (const matchers of selectors) {
+    for (const labels of seriesLabels(state.router, namespaceOf(target), matchers)) {
+      const key = labelsJson(labels);
+      if (!found.has(key)) found.set(key, labels);
+    }
+  }
+  const sorted = [...found.values()].sort(compareLabels);
+  const { items, warnings } = applyLimit(sorted, limit);
+  respondJson(ctx, `[${items.map(labelsJson).join(',')}]`, warnings);
+}
+
+export async function labelNames(ctx: Context, target: Target, state: ServerState, options: PrometheusApiOptions): Promise<void> {
+  const params = await requestParams(ctx, options.limits);
+  checkTimeRangeParams(params);
+  const selectors = parseMatchParams(params);
+  const limit = parseLimitParam(params);
+  authorize(ctx, target.database, 'read');
+  const names = selectors.length === 0 ? allLabelNames(state, target) : matchedLabelNames(state, target, selectors);
+  const { items, warnings } = applyLimit(sortStrings(names), limit);
+  respondData(ctx, items, warnings);
+}
+
+export async function labelValues(ctx: Context, target: Target, state: ServerState, options: PrometheusApiOptions): Promise<void> {
+  const name = ctx.params['name'] ?? '';
+  if (!LABEL_NAME.test(name)) throw new PromqlBadDataError(`invalid label name: ${JSON.stringify(name)}`);
+  const params = await requestParams(ctx, options.limits);
+  checkTimeRangeParams(params);
+  const selectors = parseMatchParams(params);
+  const limit = parseLimitParam(params);
+  authorize(ctx, target.database, 'read');
+  const values = selectors.length === 0 ? allLabelValues(state, target, name) : matchedLabelValues(state, target, name, selectors);
+  const { items, warnings } = applyLimit(sortStrings(values), limit);
+  respondData(ctx, items, warnings);
+}
+
+function namespaceOf(target: Target): Namespace {
+  return { database: target.database, retentionPolicy: target.retentionPolicy };
+}
+
+/** Every tag key of the database, and `__name__` when it has a metric. */
+function allLabelNames(state: ServerState, target: Target): Set<string> {
+  const router = state.router;
+  if (!router.hasDatabase(target.database)) return new Set();
+  const names = new Set(router.tagKeys(target.database, []));
+  if (metricSources(router, namespaceOf(target), []).length > 0) names.add(MEASUREMENT_NAME);
+  return names;
+}
+
+function matchedLabelNames(state: ServerState, target: Target, selectors: readonly Matcher[][]): Set<string> {
+  const router = state.router;
+  const names = new Set<string>();
+  if (!router.hasDatabase(target.database)) return names;
+  for (const matchers of selectors) {
+    const selector = splitSelector(matchers);
+    for (const source of metricSources(router, namespaceOf(target), selector.nameMatchers)) {
+      const seriesMatchers = selector.seriesMatchers(source);
+      const keys = router.tagKeys(target.database, seriesMatchers);
+      for (const key of keys) names.add(key);
+      // A series without tags has a name all the same; tag keys alone cannot tell whether one matched.
+      if (keys.length > 0 || router.seriesKeys(target.database, seriesMatchers).length > 0) names.add(MEASUREMENT_NAME);
+    }
+  }
+  return names;
+}
+
+/** Every value of a tag in the database; for `__name__`, every metric name. */
+function allLabelValues(state: ServerState, target: Target, name: string): Set<string> {
+  const router = state.router;
+  if (!router.hasDatabase(target.database)) return new Set();
+  if (name === MEASUREMENT_NAME) return new Set(metricSources(router, namespaceOf(target), []).map((s) => s.metric));
+  return new Set(router.tagValues(target.database, name, []));
+}
+
+function matchedLabelValues(state: ServerState, target: Target, name: string, selectors: readonly Matcher[][]): Set<string> {
+  const router = state.router;
+  const values = new Set<string>();
+  if (!router.hasDatabase(target.database)) return values;
+  for (const matchers of selectors) {
+    const selector = splitSelector(matchers);
+    for (const source of metricSources(router, namespaceOf(target), selector.nameMatchers)) {
+      const seriesMatchers = selector.seriesMatchers(source);
+      if (name === MEASUREMENT_NAME) {
+        if (router.seriesKeys(target.database, seriesMatchers).length > 0) values.add(source.metric);
+      } else {
+        for (const value of router.tagValues(target.database, name, seriesMatchers)) values.add(value);
+      }
+    }
+  }
+  return values;
+}
