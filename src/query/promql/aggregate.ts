@@ -6,7 +6,7 @@
 import type { Aggregate } from './ast.ts';
 import { PromqlExecutionError } from './errors.ts';
 import { avgOf, KahanSum, quantileOf, stddevOf, stdvarOf } from './functions/index.ts';
-import { formatFloat } from './format.ts';
+import { formatFloatPlain } from './format.ts';
 import { dropAll, keepOnly, keyIgnoring, keyOn, labelsKey, withLabel, type Labels } from './labels.ts';
 import { newStepSeries, type StepSeries, type Steps, type Value, type VectorValue } from './values.ts';
 
@@ -58,7 +58,22 @@ function scalarParam(param: Value | undefined): Float64Array {
 function reduceGroup(op: Aggregate['op'], group: Group, param: Value | undefined, steps: Steps): StepSeries {
   const out = newStepSeries(group.labels, steps.count);
   const values: number[] = [];
+  const sum = new KahanSum();
   for (let i = 0; i < steps.count; i++) {
+    if (op === 'sum' || op === 'count' || op === 'group') {
+      // The common ones without gathering the values first.
+      sum.reset();
+      let count = 0;
+      for (const m of group.members) {
+        if (m.present[i] === 0) continue;
+        count++;
+        if (op === 'sum') sum.add(m.values[i]!);
+      }
+      if (count === 0) continue;
+      out.present[i] = 1;
+      out.values[i] = op === 'sum' ? sum.value : op === 'count' ? count : 1;
+      continue;
+    }
     values.length = 0;
     for (const m of group.members) if (m.present[i] === 1) values.push(m.values[i]!);
     if (values.length === 0) continue;
@@ -70,17 +85,8 @@ function reduceGroup(op: Aggregate['op'], group: Group, param: Value | undefined
 
 function reduce(op: Aggregate['op'], values: number[], param: number): number {
   switch (op) {
-    case 'sum': {
-      const sum = new KahanSum();
-      for (const v of values) sum.add(v);
-      return sum.value;
-    }
     case 'avg':
       return avgOf(values);
-    case 'count':
-      return values.length;
-    case 'group':
-      return 1;
     case 'min':
     case 'max': {
       // A NaN gives way to any number after it, as in Prometheus.
@@ -192,7 +198,7 @@ function countValues(groups: readonly Group[], label: string, steps: Steps): Ste
     for (let i = 0; i < steps.count; i++) {
       for (const m of g.members) {
         if (m.present[i] === 0) continue;
-        const labels = withLabel(g.labels, label, formatFloat(m.values[i]!));
+        const labels = withLabel(g.labels, label, formatFloatPlain(m.values[i]!));
         const key = labelsKey(labels);
         let s = out.get(key);
         if (s === undefined) out.set(key, (s = newStepSeries(labels, steps.count)));

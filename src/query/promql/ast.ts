@@ -170,7 +170,6 @@ const FUNCTIONS: ReadonlyMap<string, FunctionSignature> = new Map<string, Functi
   ...['mad_over_time', 'first_over_time', 'ts_of_min_over_time', 'ts_of_max_over_time', 'ts_of_first_over_time', 'ts_of_last_over_time'].map((n) => [n, experimentalRangeFn] as const),
   ['quantile_over_time', { args: ['scalar', 'matrix'], optional: 0, returns: 'vector' }],
   ['predict_linear', { args: ['matrix', 'scalar'], optional: 0, returns: 'vector' }],
-  ['holt_winters', { args: ['matrix', 'scalar', 'scalar'], optional: 0, returns: 'vector' }],
   ['double_exponential_smoothing', { args: ['matrix', 'scalar', 'scalar'], optional: 0, returns: 'vector', experimental: true }],
   ['round', { args: ['vector', 'scalar'], optional: 1, returns: 'vector' }],
   ['clamp', { args: ['vector', 'scalar', 'scalar'], optional: 0, returns: 'vector' }],

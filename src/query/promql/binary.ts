@@ -12,9 +12,11 @@ export function binary(expr: Binary, lhs: Value, rhs: Value, steps: Steps): Valu
   const { op, returnBool } = expr;
   if (lhs.type === 'scalar' && rhs.type === 'scalar') {
     const values = new Float64Array(steps.count);
+    const comparison = COMPARISON_OPS.has(op);
     for (let i = 0; i < steps.count; i++) {
-      const [v] = apply(op, lhs.values[i]!, rhs.values[i]!);
-      values[i] = COMPARISON_OPS.has(op) ? (compare(op, lhs.values[i]!, rhs.values[i]!) ? 1 : 0) : v;
+      const l = lhs.values[i]!;
+      const r = rhs.values[i]!;
+      values[i] = comparison ? (compare(op, l, r) ? 1 : 0) : arithmetic(op, l, r);
     }
     return { type: 'scalar', values };
   }
@@ -29,28 +31,25 @@ function dropsName(op: BinaryOp, returnBool: boolean): boolean {
   return !COMPARISON_OPS.has(op) || returnBool;
 }
 
-/**
- * One element operation: [value, keep]. For comparisons, `keep` says whether the filter passes
- * and the value is the left one (the caller picks the vector's value for scalar-vector).
- */
-function apply(op: BinaryOp, l: number, r: number): [number, boolean] {
+/** An arithmetic operation on two elements. */
+function arithmetic(op: BinaryOp, l: number, r: number): number {
   switch (op) {
     case '+':
-      return [l + r, true];
+      return l + r;
     case '-':
-      return [l - r, true];
+      return l - r;
     case '*':
-      return [l * r, true];
+      return l * r;
     case '/':
-      return [l / r, true];
+      return l / r;
     case '%':
-      return [l % r, true];
+      return l % r;
     case '^':
-      return [goPow(l, r), true];
+      return goPow(l, r);
     case 'atan2':
-      return [Math.atan2(l, r), true];
+      return Math.atan2(l, r);
     default:
-      return [l, compare(op, l, r)];
+      throw new PromqlExecutionError(`operator "${op}" is not arithmetic`);
   }
 }
 
@@ -89,15 +88,13 @@ function vectorScalar(op: BinaryOp, returnBool: boolean, vector: VectorValue, sc
     for (let i = 0; i < s.values.length; i++) {
       if (s.present[i] === 0) continue;
       const v = s.values[i]!;
-      const [l, r] = scalarOnLeft ? [scalar[i]!, v] : [v, scalar[i]!];
-      let [value, keep] = apply(op, l, r);
-      if (comparison) {
-        if (returnBool) {
-          value = keep ? 1 : 0;
-          keep = true;
-        } else value = v; // the vector's value passes the filter, whichever side it is on
-      }
-      if (!keep) continue;
+      const l = scalarOnLeft ? scalar[i]! : v;
+      const r = scalarOnLeft ? v : scalar[i]!;
+      let value: number;
+      if (!comparison) value = arithmetic(op, l, r);
+      else if (returnBool) value = compare(op, l, r) ? 1 : 0;
+      else if (compare(op, l, r)) value = v; // the vector's value passes the filter, whichever side it is on
+      else continue;
       result.values[i] = value;
       result.present[i] = 1;
     }
@@ -189,13 +186,13 @@ function matched(expr: Binary, lhs: VectorValue, lsig: readonly string[], rhs: V
       const partner = oneAt.get(sig);
       if (partner === undefined) return;
       const o = one.series[partner]!;
-      const [l, r] = swap ? [o.values[i]!, s.values[i]!] : [s.values[i]!, o.values[i]!];
-      let [value, keep] = apply(op, l, r);
-      if (comparison && returnBool) {
-        value = keep ? 1 : 0;
-        keep = true;
-      }
-      if (!keep) return;
+      const l = swap ? o.values[i]! : s.values[i]!;
+      const r = swap ? s.values[i]! : o.values[i]!;
+      let value: number;
+      if (!comparison) value = arithmetic(op, l, r);
+      else if (returnBool) value = compare(op, l, r) ? 1 : 0;
+      else if (compare(op, l, r)) value = l;
+      else return;
       const labels = resultLabels(s.labels, o.labels, op, returnBool, matching);
       const key = `${j}\u0002${partner}`;
       const seen = matchedSigs.get(sig);

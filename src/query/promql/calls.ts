@@ -78,19 +78,24 @@ function scalarArgs(args: ReadonlyArray<Value | RangeArg>): Float64Array[] {
   return args.filter((a): a is Value & { type: 'scalar' } => 'type' in a && a.type === 'scalar').map((a) => a.values);
 }
 
-function at(args: readonly Float64Array[], i: number): number[] {
-  return args.map((a) => a[i]!);
+/** The scalar arguments of each step, built once for all series. */
+function argsByStep(args: readonly Float64Array[], steps: Steps): ReadonlyArray<readonly number[]> {
+  if (args.length === 0) return new Array<readonly number[]>(steps.count).fill(NO_ARGS);
+  return Array.from({ length: steps.count }, (_, i) => args.map((a) => a[i]!));
 }
+
+const NO_ARGS: readonly number[] = [];
 
 function valueFunction(name: string, input: VectorValue, args: readonly Float64Array[], steps: Steps): VectorValue {
   const f = VALUE_FUNCTIONS.get(name);
   if (f === undefined) throw new PromqlExecutionError(`function "${name}" is not implemented`);
   const out: StepSeries[] = [];
+  const stepArgs = argsByStep(args, steps);
   for (const s of input.series) {
     const result = newStepSeries(withoutName(s.labels), steps.count);
     for (let i = 0; i < steps.count; i++) {
       if (s.present[i] === 0) continue;
-      const extra = at(args, i);
+      const extra = stepArgs[i]!;
       if (name === 'clamp' && clampOutputsNothing(extra[0]!, extra[1]!)) continue;
       result.values[i] = f(s.values[i]!, extra);
       result.present[i] = 1;
@@ -104,31 +109,34 @@ function rangeFunction(name: string, range: RangeArg, args: readonly Float64Arra
   const f = RANGE_FUNCTIONS.get(name);
   if (f === undefined) throw new PromqlExecutionError(`function "${name}" is not implemented`);
   const keepName = KEEP_NAME.has(name);
+  const stepArgs = argsByStep(args, steps);
   const out: StepSeries[] = [];
   for (const s of range.series) {
     const result = newStepSeries(keepName ? s.labels : withoutName(s.labels), steps.count);
     const window: { -readonly [K in keyof RangeWindow]: RangeWindow[K] } = { ms: s.ms, values: s.values, from: 0, to: 0, startMs: 0, endMs: 0, evalMs: 0 };
-    forEachWindow(s, range, steps, (i, from, to) => {
-      if (from === to) return;
-      window.from = from;
-      window.to = to;
+    const bounds = windowsOf(s, range, steps);
+    for (let i = 0; i < steps.count; i++) {
+      if (bounds.from[i] === bounds.to[i]) continue;
+      window.from = bounds.from[i]!;
+      window.to = bounds.to[i]!;
       window.endMs = range.ends[i]!;
       window.startMs = window.endMs - range.rangeMs;
       // predict_linear predicts from the evaluation time, whatever offset and @ did to the window.
       window.evalMs = stepTime(steps, i);
-      const v = f(window, at(args, i));
-      if (v === undefined) return;
+      const v = f(window, stepArgs[i]!);
+      if (v === undefined) continue;
       result.values[i] = v;
       result.present[i] = 1;
-    });
+    }
     if (result.present.includes(1)) out.push(result);
   }
   return { type: 'vector', series: mergeByLabels(out) };
 }
 
-/** Calls `visit` with each step's window bounds [from, to) into the series' samples. */
-function forEachWindow(s: SampleSeries, range: RangeArg, steps: Steps, visit: (i: number, from: number, to: number) => void): void {
+/** Each step's window as index bounds [from, to) into the series' samples. */
+function windowsOf(s: SampleSeries, range: RangeArg, steps: Steps): { from: Int32Array; to: Int32Array } {
   const { ms } = s;
+  const bounds = { from: new Int32Array(steps.count), to: new Int32Array(steps.count) };
   let from = 0;
   let to = 0;
   for (let i = 0; i < steps.count; i++) {
@@ -138,14 +146,19 @@ function forEachWindow(s: SampleSeries, range: RangeArg, steps: Steps, visit: (i
     while (from < ms.length && ms[from]! <= start) from++;
     if (to < from) to = from;
     while (to < ms.length && ms[to]! <= end) to++;
-    visit(i, from, to);
+    bounds.from[i] = from;
+    bounds.to[i] = to;
   }
+  return bounds;
 }
 
 /** Where any series of the range vector has a sample in its window. */
 function presentSteps(range: RangeArg, steps: Steps): Uint8Array {
   const present = new Uint8Array(steps.count);
-  for (const s of range.series) forEachWindow(s, range, steps, (i, from, to) => (present[i] ||= from < to ? 1 : 0));
+  for (const s of range.series) {
+    const bounds = windowsOf(s, range, steps);
+    for (let i = 0; i < steps.count; i++) if (bounds.from[i]! < bounds.to[i]!) present[i] = 1;
+  }
   return present;
 }
 

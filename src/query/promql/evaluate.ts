@@ -23,7 +23,7 @@ export interface EvalOptions {
   readonly lookbackMs: number;
   /** The most samples a query may hold (Prometheus's --query.max-samples). */
   readonly maxSamples: number;
-  /** A subquery's step when it gives none and the query has no step of its own (an instant query): 1 m. */
+  /** A subquery's step when it gives none: Prometheus's evaluation interval, 1 m. */
   readonly defaultStepMs: number;
   readonly signal: AbortSignal;
 }
@@ -42,7 +42,7 @@ export class Evaluator {
   constructor(
     private readonly source: SeriesSource,
     private readonly options: EvalOptions,
-    /** The query's own span, which `@ start()` and `@ end()` refer to and a subquery's default step comes from. */
+    /** The query's own span, which `@ start()` and `@ end()` refer to. */
     private readonly query: Steps,
   ) {}
 
@@ -135,7 +135,8 @@ export class Evaluator {
     }
     const ends = this.evalTimes(expr.at, expr.offsetMs, steps);
     const [min, max] = extent(ends);
-    const stepMs = expr.stepMs > 0 ? expr.stepMs : this.query.count > 1 ? this.query.stepMs : this.options.defaultStepMs;
+    // Without a step of its own, a subquery takes the evaluation interval (1 m), not the query's step.
+    const stepMs = expr.stepMs > 0 ? expr.stepMs : this.options.defaultStepMs;
     // Inner steps are multiples of the step, the first one inside the earliest window.
     let start = Math.floor((min - expr.rangeMs) / stepMs) * stepMs;
     if (start <= min - expr.rangeMs) start += stepMs;

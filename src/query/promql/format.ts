@@ -1,8 +1,22 @@
 /**
- * Numbers as Prometheus writes them in answers and labels: Go's strconv.FormatFloat(v, 'f', -1, 64),
- * the shortest decimal that reads back as the same float, never in exponent form.
+ * A sample value as the Prometheus API writes it: the shortest decimal that reads back as the same
+ * float, in exponent form below 1e-6 and from 1e21 on (Go's 'e' format, exponent of two digits at
+ * least: `1e-07`), `NaN`, `+Inf`, `-Inf`.
  */
 export function formatFloat(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  if (Object.is(value, -0)) return '-0';
+  // JS switches to exponent form at the same magnitudes.
+  return String(value).replace(/e([+-])(\d)$/, 'e$10$2');
+}
+
+/**
+ * A number as PromQL writes it into a label (count_values): Go's strconv.FormatFloat(v, 'f', -1, 64),
+ * the shortest decimal that reads back as the same float, never in exponent form.
+ */
+export function formatFloatPlain(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
   if (value === Infinity) return '+Inf';
   if (value === -Infinity) return '-Inf';

@@ -30,8 +30,9 @@ import { parseDurationMs, parseNumber, unquoteString } from './literals.ts';
 /** Parses a PromQL expression; throws PromqlParseError with Prometheus's "parse error" wording. */
 export function parsePromql(text: string): Expr {
   if (text.trim() === '') throw new PromqlParseError('no expression found in input');
-  const tree = parser.parse(text);
-  const reader = new Reader(text);
+  const { source, renamedAt } = renameHoltWinters(text);
+  const tree = parser.parse(source);
+  const reader = new Reader(source, text, renamedAt);
   reader.checkSyntax(tree.topNode);
   const root = tree.topNode.firstChild;
   if (root === null) throw new PromqlParseError('no expression found in input');
@@ -71,7 +72,12 @@ const MATCH_OPS: Record<string, MatchOp> = { EqlSingle: '=', Neq: '!=', EqlRegex
 const AGGREGATES_WITH_PARAM: ReadonlySet<AggregateOp> = new Set(['topk', 'bottomk', 'quantile', 'count_values', 'limitk', 'limit_ratio']);
 
 class Reader {
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    /** The text as the user wrote it, and where holt_winters was renamed in it (see renameHoltWinters). */
+    private readonly original: string,
+    private readonly renamedAt: readonly number[],
+  ) {}
 
   private slice(node: SyntaxNode): string {
     return this.text.slice(node.from, node.to);
@@ -83,9 +89,10 @@ class Reader {
 
   /** "line:column", 1-based, as Prometheus prefixes its parse errors. */
   private position(offset: number): string {
-    const before = this.text.slice(0, offset);
-    const line = before.split('\n').length;
-    return `${line}:${offset - before.lastIndexOf('\n')}`;
+    const renamedBefore = this.renamedAt.filter((at) => at < offset).length;
+    const at = offset - renamedBefore * (NEW_SMOOTHING.length - OLD_SMOOTHING.length);
+    const before = this.original.slice(0, at);
+    return `${before.split('\n').length}:${at - before.lastIndexOf('\n')}`;
   }
 
   /** Reports the first place the grammar could not parse. */
@@ -242,21 +249,32 @@ class Reader {
   /** `<expr> offset <duration>` and `<expr> @ <time>`, in either order, on selectors and subqueries only. */
   private modified(node: SyntaxNode): Expr {
     const [inner, keyword, value] = childrenOf(node);
-    const target = this.expr(inner!);
-    const base = target.kind === 'matrix' ? target.vector : target;
-    if (base.kind !== 'vector' && base.kind !== 'subquery') {
-      const which = node.type.name === 'OffsetExpr' ? 'offset' : '@';
-      this.fail(keyword!, `${which} modifier must be preceded by an instant vector selector or range vector selector or a subquery`);
+    const change = node.type.name === 'OffsetExpr' ? { offsetMs: this.duration(value!) } : { at: this.at(value!) };
+    return this.withModifier(this.expr(inner!), change, keyword!);
+  }
+
+  /**
+   * The modifier binds to the selector or subquery just before it; the grammar hands it the whole
+   * operation before it (`a - b offset 5m`), so it goes down the right-hand operands to that one.
+   */
+  private withModifier(target: Expr, change: { offsetMs: number } | { at: AtModifier }, keyword: SyntaxNode): Expr {
+    switch (target.kind) {
+      case 'binary':
+        return { ...target, rhs: this.withModifier(target.rhs, change, keyword) };
+      case 'unary':
+        return { ...target, expr: this.withModifier(target.expr, change, keyword) };
+      case 'matrix':
+        return { ...target, vector: this.withModifier(target.vector, change, keyword) as VectorSelector };
+      case 'vector':
+      case 'subquery':
+        if ('offsetMs' in change && target.offsetMs !== 0) this.fail(keyword, 'offset may not be set multiple times');
+        if ('at' in change && target.at !== undefined) this.fail(keyword, '@ <timestamp> may not be set multiple times');
+        return { ...target, ...change };
+      default: {
+        const which = 'offsetMs' in change ? 'offset' : '@';
+        return this.fail(keyword, `${which} modifier must be preceded by an instant vector selector or range vector selector or a subquery`);
+      }
     }
-    let changed: VectorSelector | Subquery;
-    if (node.type.name === 'OffsetExpr') {
-      if (base.offsetMs !== 0) this.fail(keyword!, 'offset may not be set multiple times');
-      changed = { ...base, offsetMs: this.duration(value!) };
-    } else {
-      if (base.at !== undefined) this.fail(keyword!, '@ <timestamp> may not be set multiple times');
-      changed = { ...base, at: this.at(value!) };
-    }
-    return target.kind === 'matrix' ? { ...target, vector: changed as VectorSelector } : changed;
   }
 
   private at(node: SyntaxNode): AtModifier {
@@ -414,6 +432,27 @@ class Reader {
     const got = typeOf(expr);
     if (got !== want) this.fail(node, `expected type ${typeName(want)} in ${context}, got ${typeName(got)}`);
   }
+}
+
+const OLD_SMOOTHING = 'holt_winters';
+const NEW_SMOOTHING = 'double_exponential_smoothing';
+
+/**
+ * Prometheus 3 renamed holt_winters to double_exponential_smoothing, and the grammar knows only the
+ * new name; dashboards written for Prometheus 2 still call the old one, so it is read as the new.
+ * Quoted text is left alone; `renamedAt` keeps where the longer name went in, for error positions.
+ */
+function renameHoltWinters(text: string): { source: string; renamedAt: number[] } {
+  const renamedAt: number[] = [];
+  if (!text.includes(OLD_SMOOTHING)) return { source: text, renamedAt };
+  let shift = 0;
+  const source = text.replace(/("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)|\bholt_winters(?=\s*\()/g, (match: string, quoted: string | undefined, at: number) => {
+    if (quoted !== undefined) return quoted;
+    renamedAt.push(at + shift);
+    shift += NEW_SMOOTHING.length - OLD_SMOOTHING.length;
+    return NEW_SMOOTHING;
+  });
+  return { source, renamedAt };
 }
 
 function childrenOf(node: SyntaxNode): SyntaxNode[] {

@@ -183,6 +183,14 @@ describe('PromQL evaluation', () => {
     assert.deepEqual([only!.values[0], only!.values[1], only!.values[10]], [20, 21, 25]);
   });
 
+  it('reads holt_winters, the name before Prometheus 3, as double_exponential_smoothing', () => {
+    assert.deepEqual(parsePromql('holt_winters(x[5m], 0.5, 0.5)'), parsePromql('double_exponential_smoothing(x[5m], 0.5, 0.5)'));
+    // Not inside a string, and error positions still count in the text as written.
+    const call = parsePromql('label_replace(x, "a", "holt_winters(", "b", "")');
+    assert.deepEqual(call.kind === 'call' ? call.args[2] : undefined, { kind: 'string', value: 'holt_winters(' });
+    assert.throws(() => parsePromql('holt_winters(x[5m], 0.5) + '), /: 1:28: parse error: unexpected end of input/);
+  });
+
   it('refuses what Prometheus refuses at parse time', () => {
     for (const [expr, message] of [
       ['rate(requests_total)', /expected type range vector in call to function "rate", got instant vector/],

@@ -15,8 +15,20 @@ export function clampOutputsNothing(min: number, max: number): boolean {
   return max < min;
 }
 
-function clamp(v: number, min: number, max: number): number {
-  return Math.max(min, Math.min(max, v));
+/** Go's math.Min: an infinity wins over NaN (Math.min gives NaN), and -0 is below 0. */
+function goMin(x: number, y: number): number {
+  if (x === -Infinity || y === -Infinity) return -Infinity;
+  if (Number.isNaN(x) || Number.isNaN(y)) return NaN;
+  if (x === 0 && y === 0) return Object.is(x, -0) ? x : y;
+  return x < y ? x : y;
+}
+
+/** Go's math.Max, likewise. */
+function goMax(x: number, y: number): number {
+  if (x === Infinity || y === Infinity) return Infinity;
+  if (Number.isNaN(x) || Number.isNaN(y)) return NaN;
+  if (x === 0 && y === 0) return Object.is(x, -0) ? y : x;
+  return x > y ? x : y;
 }
 
 /** Ties round up, towards +Inf; dividing by the inverse loses less precision than multiplying. */
@@ -42,9 +54,9 @@ export const VALUE_FUNCTIONS: ReadonlyMap<string, ValueFunction> = new Map<strin
   ['log10', (v) => Math.log10(v)],
   ['sgn', (v) => sgn(v)],
   ['round', round],
-  ['clamp', (v, args) => clamp(v, args[0] ?? NaN, args[1] ?? NaN)],
-  ['clamp_min', (v, args) => clamp(v, args[0] ?? NaN, Infinity)],
-  ['clamp_max', (v, args) => clamp(v, -Infinity, args[0] ?? NaN)],
+  ['clamp', (v, args) => goMax(args[0] ?? NaN, goMin(args[1] ?? NaN, v))],
+  ['clamp_min', (v, args) => goMax(args[0] ?? NaN, v)],
+  ['clamp_max', (v, args) => goMin(args[0] ?? NaN, v)],
   ['acos', (v) => Math.acos(v)],
   ['acosh', (v) => Math.acosh(v)],
   ['asin', (v) => Math.asin(v)],

@@ -13,9 +13,7 @@ export const RANGE_FUNCTIONS: ReadonlyMap<string, RangeFunction> = new Map<strin
   ['idelta', (w) => instantValue(w, false)],
   ['deriv', deriv],
   ['predict_linear', predictLinear],
-  // holt_winters is Prometheus 2's name; 3.x knows only the new one (behind a feature flag).
   ['double_exponential_smoothing', doubleExponentialSmoothing],
-  ['holt_winters', doubleExponentialSmoothing],
   ['changes', changes],
   ['resets', resets],
   ['avg_over_time', overTime.avgOverTime],
