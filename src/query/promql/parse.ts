@@ -446,7 +446,7 @@ function renameHoltWinters(text: string): { source: string; renamedAt: number[] 
   const renamedAt: number[] = [];
   if (!text.includes(OLD_SMOOTHING)) return { source: text, renamedAt };
   let shift = 0;
-  const source = text.replace(/("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)|\bholt_winters(?=\s*\()/g, (match: string, quoted: string | undefined, at: number) => {
+  const source = text.replace(/("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)|\bholt_winters(?=\s*\()/g, (_match: string, quoted: string | undefined, at: number) => {
     if (quoted !== undefined) return quoted;
     renamedAt.push(at + shift);
     shift += NEW_SMOOTHING.length - OLD_SMOOTHING.length;
