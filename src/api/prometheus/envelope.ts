@@ -32,19 +32,22 @@ export function labelsJson(labels: readonly Tag[]): string {
 /**
  * The `match[]` selectors, each a conjunction of matchers. Like Prometheus, a selector whose every
  * matcher accepts the empty value (`{job=~".*"}`) is refused: it would select every series.
+ * `/series` names the parameter in its errors (`invalid parameter "match[]": ...`); `/labels` and
+ * `/label/<name>/values` answer the parse error alone, as Prometheus does.
  */
-export function parseMatchParams(params: URLSearchParams): Matcher[][] {
+export function parseMatchParams(params: URLSearchParams, nameParameter = false): Matcher[][] {
+  const prefix = nameParameter ? 'invalid parameter "match[]": ' : '';
   const sets: Matcher[][] = [];
   for (const text of params.getAll('match[]')) {
     try {
       sets.push([...parseSeriesSelector(text).matchers]);
     } catch (err) {
-      if (err instanceof PromqlParseError) throw new PromqlBadDataError(`invalid parameter "match[]": ${err.message}`);
+      if (err instanceof PromqlParseError) throw new PromqlBadDataError(prefix + err.message);
       throw err;
     }
   }
   for (const set of sets) {
-    if (set.every((m) => matchesEmpty(m))) throw new PromqlBadDataError('invalid parameter "match[]": match[] must contain at least one non-empty matcher');
+    if (set.every((m) => matchesEmpty(m))) throw new PromqlBadDataError(`${prefix}match[] must contain at least one non-empty matcher`);
   }
   return sets;
 }

@@ -10,6 +10,11 @@ import { queryParam } from '../params.ts';
 import type { ServerState } from '../state.ts';
 import type { PrometheusApiOptions } from './options.ts';
 import { query, queryRange } from './query.ts';
+import { queryExemplars } from './exemplars.ts';
+import { formatQuery, parseQuery } from './expressions.ts';
+import { metricMetadata } from './metricMetadata.ts';
+import { labelNames, labelValues, series } from './series.ts';
+import { buildInfo, config, flags, runtimeInfo, tsdbStatus } from './status.ts';
 import { remoteRead } from './read.ts';
 import { remoteWrite, type Target } from './write.ts';
 
@@ -38,7 +43,19 @@ export function registerPrometheusRoutes(router: Router<AuthState>, state: Serve
   for (const method of ['get', 'post'] as const) {
     router[method]('/api/v1/query', api(query));
     router[method]('/api/v1/query_range', api(queryRange));
+    router[method]('/api/v1/query_exemplars', api(queryExemplars));
+    router[method]('/api/v1/format_query', api(formatQuery));
+    router[method]('/api/v1/parse_query', api(parseQuery));
+    router[method]('/api/v1/series', api(series));
+    router[method]('/api/v1/labels', api(labelNames));
   }
+  router.get('/api/v1/label/:name/values', api(labelValues));
+  router.get('/api/v1/metadata', api(metricMetadata));
+  router.get('/api/v1/status/buildinfo', api(buildInfo));
+  router.get('/api/v1/status/runtimeinfo', api(runtimeInfo));
+  router.get('/api/v1/status/flags', api(flags));
+  router.get('/api/v1/status/config', api(config));
+  router.get('/api/v1/status/tsdb', api(tsdbStatus));
   router.post('/api/v1/write', write(false));
   router.post('/api/v1/read', read(false));
   router.post('/api/v1/prom/write', write(true));

@@ -26,6 +26,7 @@ import {
 import { authorize } from '../auth/index.ts';
 import type { ServerState } from '../state.ts';
 import { requestParams } from '../params.ts';
+import { labelsJson, respondJson } from './envelope.ts';
 import { parseDurationParam, parseTimeParam } from './params.ts';
 import type { PrometheusApiOptions } from './options.ts';
 import type { Target } from './write.ts';
@@ -98,10 +99,9 @@ function runner(ctx: Context, params: URLSearchParams, target: Target, state: Se
   };
 }
 
-/** Writes the success envelope. The JSON is built by hand: values are strings in Go's float format, times seconds with milliseconds. */
+/** Writes the success envelope. The JSON is built by hand: values are strings in Prometheus's float format, times seconds with milliseconds. */
 function respond(ctx: Context, value: Value, steps: Steps, instant: boolean): void {
-  ctx.type = 'application/json';
-  ctx.body = `{"status":"success","data":${instant ? instantData(value, steps) : rangeData(value, steps)}}`;
+  respondJson(ctx, instant ? instantData(value, steps) : rangeData(value, steps));
 }
 
 function instantData(value: Value, steps: Steps): string {
@@ -112,14 +112,14 @@ function instantData(value: Value, steps: Steps): string {
     case 'string':
       return `{"resultType":"string","result":[${t},${JSON.stringify(value.value)}]}`;
     case 'vector': {
-      const parts = value.series.map((s) => `{"metric":${metricJson(s.labels)},"value":[${t},"${formatFloat(s.values[0]!)}"]}`);
+      const parts = value.series.map((s) => `{"metric":${labelsJson(s.labels)},"value":[${t},"${formatFloat(s.values[0]!)}"]}`);
       return `{"resultType":"vector","result":[${parts.join(',')}]}`;
     }
     case 'matrix': {
       const parts = value.series.map((s) => {
         const points: string[] = [];
         for (let i = 0; i < s.ms.length; i++) points.push(`[${formatTime(s.ms[i]!)},"${formatFloat(s.values[i]!)}"]`);
-        return `{"metric":${metricJson(s.labels)},"values":[${points.join(',')}]}`;
+        return `{"metric":${labelsJson(s.labels)},"values":[${points.join(',')}]}`;
       });
       return `{"resultType":"matrix","result":[${parts.join(',')}]}`;
     }
@@ -138,13 +138,9 @@ function rangeData(value: Value, steps: Steps): string {
   const parts = series.map((s) => {
     const points: string[] = [];
     for (let i = 0; i < steps.count; i++) if (s.present[i] === 1) points.push(`[${formatTime(steps.startMs + i * steps.stepMs)},"${formatFloat(s.values[i]!)}"]`);
-    return `{"metric":${metricJson(s.labels)},"values":[${points.join(',')}]}`;
+    return `{"metric":${labelsJson(s.labels)},"values":[${points.join(',')}]}`;
   });
   return `{"resultType":"matrix","result":[${parts.join(',')}]}`;
-}
-
-function metricJson(labels: readonly { key: string; value: string }[]): string {
-  return `{${labels.map((l) => `${JSON.stringify(l.key)}:${JSON.stringify(l.value)}`).join(',')}}`;
 }
 
 /** Seconds, with three digits of milliseconds when there are any (`1700000000.500`), as Prometheus writes a timestamp. */

@@ -27,7 +27,7 @@ export async function series(ctx: Context, target: Target, state: ServerState, o
   const params = await requestParams(ctx, options.limits);
   if (params.getAll('match[]').length === 0) throw new PromqlBadDataError('no match[] parameter provided');
   checkTimeRangeParams(params);
-  const selectors = parseMatchParams(params);
+  const selectors = parseMatchParams(params, true);
   const limit = parseLimitParam(params);
   authorize(ctx, target.database, 'read');
   const found = new Map<string, Tag[]>();
