@@ -328,21 +328,6 @@ describe('/api/v1/status', () => {
   });
 });
 
-describe("Grafana's Prometheus datasource", () => {
-  it('gets answers to what it calls on connect and on dashboard load', async () => {
-    const app = await fixture();
-    const start = T / 1000 - 6 * 3600;
-    const end = T / 1000 + 60;
-    // "Save & test", then the query editor's metric browser and a dashboard variable.
-    dataOf(await get(app, '/api/v1/status/buildinfo'));
-    assert.ok((dataOf(await get(app, `/api/v1/labels?start=${start}&end=${end}`)) as string[]).includes('job'));
-    assert.ok((dataOf(await get(app, `/api/v1/label/__name__/values?start=${start}&end=${end}`)) as string[]).includes('up'));
-    assert.deepEqual(dataOf(await get(app, `/api/v1/label/instance/values?match[]=${encodeURIComponent('up{job="node"}')}&start=${start}&end=${end}`)), ['a:9100']);
-    assert.equal((dataOf(await request(app).post('/api/v1/series').type('form').send({ 'match[]': 'up', start: String(start), end: String(end) })) as unknown[]).length, 2);
-    dataOf(await get(app, '/api/v1/metadata'));
-  });
-});
-
 describe('authorization', () => {
   it('needs read access to the database', async () => {
     const users = [
