@@ -45,6 +45,7 @@ export {
   TooManySamplesError,
   type EvalOptions,
   type Expr as PromqlExpr,
+  type SampleSeries,
   type SeriesSource,
   type Steps,
   type Value,

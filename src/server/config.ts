@@ -470,6 +470,7 @@ const PROMETHEUS_KEYS: SectionKeys<PrometheusConfig> = {
   remote_read_max_frame_size: { option: 'readMaxBytesInFrame', parse: sizeValue },
   lookback_delta: { option: 'lookbackDeltaMs', parse: (value) => positive(durationValue(value)) },
   query_max_samples: { option: 'queryMaxSamples', parse: (value) => countValue(value, 1) },
+  query_max_series: { option: 'queryMaxSeries', parse: (value) => countValue(value, 1) },
 };
 
 function positive(ms: number): number {

@@ -116,6 +116,25 @@ describe('Prometheus query API', () => {
     assert.equal(res.body.error, 'query processing would load too many samples into memory in query execution');
   });
 
+  it('cuts the answer at `limit` series with a warning (Prometheus 3)', async () => {
+    const res = await request(handler).get('/api/v1/query_range').query({ query: 'up', start: T0, end: T0 + 60, step: 30, limit: 1 });
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.body.warnings, ['results truncated due to limit']);
+    assert.deepEqual(res.body.data.result.map((s: { metric: Record<string, string> }) => s.metric.instance), ['a']);
+    const all = await request(handler).get('/api/v1/query').query({ query: 'up', time: T0, limit: 2 });
+    assert.equal(all.body.warnings, undefined);
+    assert.equal(all.body.data.result.length, 2);
+  });
+
+  it('limits the series a query may select', async () => {
+    const { handler: small } = await openApp({ prometheus: { ...(await import('../../src/api/index.ts')).DEFAULT_PROMETHEUS_CONFIG, queryMaxSeries: 2 } });
+    await seed(small);
+    assert.equal((await request(small).get('/api/v1/query').query({ query: 'up', time: T0 + 60 })).status, 200);
+    const res = await request(small).get('/api/v1/query').query({ query: 'up + on (instance) node_cpu_seconds', time: T0 + 60 });
+    assert.equal(res.status, 422, res.text);
+    assert.deepEqual(res.body, { status: 'error', errorType: 'execution', error: 'query would select more than 2 series (query_max_series)' });
+  });
+
   it('answers an empty vector for a database nothing was written to', async () => {
     const { handler: empty } = await openApp();
     const res = await request(empty).get('/api/v1/query').query({ query: 'up', time: T0 });

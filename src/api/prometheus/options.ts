@@ -15,6 +15,8 @@ export interface PrometheusConfig extends LabelLimits {
   readonly lookbackDeltaMs: number;
   /** Most samples one PromQL query may hold (Prometheus's `--query.max-samples`). */
   readonly queryMaxSamples: number;
+  /** Most series the selectors of one PromQL query may select. */
+  readonly queryMaxSeries: number;
 }
 
 export const DEFAULT_PROMETHEUS_CONFIG: PrometheusConfig = {
@@ -24,6 +26,7 @@ export const DEFAULT_PROMETHEUS_CONFIG: PrometheusConfig = {
   readMaxBytesInFrame: 1024 * 1024,
   lookbackDeltaMs: 5 * 60_000,
   queryMaxSamples: 50_000_000,
+  queryMaxSeries: 1_000_000,
 };
 
 /** What the Prometheus endpoints need from the app. */

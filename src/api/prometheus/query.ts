@@ -20,13 +20,14 @@ import {
   type EvalOptions,
   type PromqlExpr,
   type Steps,
+  type SampleSeries,
   type Value,
   type QueryContext,
 } from '../../query/index.ts';
 import { authorize } from '../auth/index.ts';
 import type { ServerState } from '../state.ts';
 import { requestParams } from '../params.ts';
-import { labelsJson, respondJson } from './envelope.ts';
+import { labelsJson, parseLimitParam, respondJson, TRUNCATED_WARNING } from './envelope.ts';
 import { parseDurationParam, parseTimeParam } from './params.ts';
 import type { PrometheusApiOptions } from './options.ts';
 import type { Target } from './write.ts';
@@ -40,8 +41,9 @@ export async function query(ctx: Context, target: Target, state: ServerState, op
   const time = params.get('time');
   const timeMs = time === null ? Date.now() : parseTimeParam('time', time);
   const run = runner(ctx, params, target, state, options);
+  const limit = parseLimitParam(params);
   const { value, steps } = await run((source, evalOptions) => instantQuery(source, expr, timeMs, evalOptions));
-  respond(ctx, value, steps, true);
+  respond(ctx, value, steps, true, limit);
 }
 
 export async function queryRange(ctx: Context, target: Target, state: ServerState, options: PrometheusApiOptions): Promise<void> {
@@ -55,9 +57,10 @@ export async function queryRange(ctx: Context, target: Target, state: ServerStat
   if ((endMs - startMs) / stepMs > MAX_POINTS_PER_SERIES) {
     throw new PromqlBadDataError('exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
   }
+  const limit = parseLimitParam(params);
   const run = runner(ctx, params, target, state, options);
   const { value, steps } = await run((source, evalOptions) => rangeQuery(source, expr, startMs, endMs, stepMs, evalOptions));
-  respond(ctx, value, steps, false);
+  respond(ctx, value, steps, false, limit);
 }
 
 function parseQueryParam(text: string | null): PromqlExpr {
@@ -86,7 +89,7 @@ function runner(ctx: Context, params: URLSearchParams, target: Target, state: Se
   const lookbackMs = lookback === null ? options.prometheus.lookbackDeltaMs : parseDurationParam('lookback_delta', lookback);
   const signal = AbortSignal.timeout(timeoutMs);
   const context: QueryContext = { signal, maxPoints: options.prometheus.queryMaxSamples };
-  const evalOptions: EvalOptions = { ...DEFAULT_EVAL_OPTIONS, lookbackMs, maxSamples: options.prometheus.queryMaxSamples, signal };
+  const evalOptions: EvalOptions = { ...DEFAULT_EVAL_OPTIONS, lookbackMs, maxSamples: options.prometheus.queryMaxSamples, maxSeries: options.prometheus.queryMaxSeries, signal };
   return async (evaluate) => {
     try {
       return await evaluate(metricsSource(state.router, target.database, target.retentionPolicy, context), evalOptions);
@@ -99,9 +102,17 @@ function runner(ctx: Context, params: URLSearchParams, target: Target, state: Se
   };
 }
 
-/** Writes the success envelope. The JSON is built by hand: values are strings in Prometheus's float format, times seconds with milliseconds. */
-function respond(ctx: Context, value: Value, steps: Steps, instant: boolean): void {
-  respondJson(ctx, instant ? instantData(value, steps) : rangeData(value, steps));
+/**
+ * Writes the success envelope, with at most `limit` series (Prometheus 3's `limit`; the first ones
+ * in the answer's order, a range query's sorted by labels). The JSON is built by hand: values are
+ * strings in Prometheus's float format, times seconds with milliseconds.
+ */
+function respond(ctx: Context, value: Value, steps: Steps, instant: boolean, limit: number): void {
+  let shown = value;
+  if (!instant && value.type === 'vector') shown = { type: 'vector', series: [...value.series].sort((a, b) => compareLabels(a.labels, b.labels)) };
+  const truncated = (shown.type === 'vector' || shown.type === 'matrix') && shown.series.length > limit;
+  if (truncated) shown = shown.type === 'vector' ? { type: 'vector', series: shown.series.slice(0, limit) } : { type: 'matrix', series: (shown as { series: SampleSeries[] }).series.slice(0, limit) };
+  respondJson(ctx, instant ? instantData(shown, steps) : rangeData(shown, steps), truncated ? [TRUNCATED_WARNING] : []);
 }
 
 function instantData(value: Value, steps: Steps): string {
@@ -133,9 +144,7 @@ function rangeData(value: Value, steps: Steps): string {
     return `{"resultType":"matrix","result":[{"metric":{},"values":[${points.join(',')}]}]}`;
   }
   if (value.type !== 'vector') throw new PromqlBadDataError(`invalid expression type "${value.type}" for range query, must be Scalar or instant Vector`);
-  // Prometheus sorts a range query's series by label set.
-  const series = [...value.series].sort((a, b) => compareLabels(a.labels, b.labels));
-  const parts = series.map((s) => {
+  const parts = value.series.map((s) => {
     const points: string[] = [];
     for (let i = 0; i < steps.count; i++) if (s.present[i] === 1) points.push(`[${formatTime(steps.startMs + i * steps.stepMs)},"${formatFloat(s.values[i]!)}"]`);
     return `{"metric":${labelsJson(s.labels)},"values":[${points.join(',')}]}`;

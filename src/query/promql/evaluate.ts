@@ -23,12 +23,14 @@ export interface EvalOptions {
   readonly lookbackMs: number;
   /** The most samples a query may hold (Prometheus's --query.max-samples). */
   readonly maxSamples: number;
+  /** The most series its selectors may select, all together. */
+  readonly maxSeries: number;
   /** A subquery's step when it gives none: Prometheus's evaluation interval, 1 m. */
   readonly defaultStepMs: number;
   readonly signal: AbortSignal;
 }
 
-export const DEFAULT_EVAL_OPTIONS: Omit<EvalOptions, 'signal'> = { lookbackMs: 5 * 60_000, maxSamples: 50_000_000, defaultStepMs: 60_000 };
+export const DEFAULT_EVAL_OPTIONS: Omit<EvalOptions, 'signal'> = { lookbackMs: 5 * 60_000, maxSamples: 50_000_000, maxSeries: 1_000_000, defaultStepMs: 60_000 };
 
 export class TooManySamplesError extends PromqlExecutionError {
   constructor() {
@@ -36,8 +38,15 @@ export class TooManySamplesError extends PromqlExecutionError {
   }
 }
 
+export class TooManySeriesError extends PromqlExecutionError {
+  constructor(limit: number) {
+    super(`query would select more than ${limit} series (query_max_series)`);
+  }
+}
+
 export class Evaluator {
   private samples = 0;
+  private series = 0;
 
   constructor(
     private readonly source: SeriesSource,
@@ -158,6 +167,8 @@ export class Evaluator {
 
   private async select(matchers: readonly Matcher[], minMs: number, maxMs: number): Promise<SampleSeries[]> {
     const series = await this.source.select(matchers, minMs, maxMs);
+    this.series += series.length;
+    if (this.series > this.options.maxSeries) throw new TooManySeriesError(this.options.maxSeries);
     for (const s of series) this.count(s.ms.length);
     return series;
   }

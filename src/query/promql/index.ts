@@ -9,7 +9,7 @@ import { stepsOf, type Steps, type Value } from './values.ts';
 
 export { parsePromql, parseSeriesSelector } from './parse.ts';
 export { PromqlBadDataError, PromqlParseError, PromqlExecutionError, PromqlTimeoutError } from './errors.ts';
-export { DEFAULT_EVAL_OPTIONS, TooManySamplesError, type EvalOptions, type SeriesSource } from './evaluate.ts';
+export { DEFAULT_EVAL_OPTIONS, TooManySamplesError, TooManySeriesError, type EvalOptions, type SeriesSource } from './evaluate.ts';
 export { metricsSource } from './source.ts';
 export { formatFloat } from './format.ts';
 export { compareLabels } from './labels.ts';
