@@ -33,6 +33,7 @@ export {
   compareLabels,
   DEFAULT_EVAL_OPTIONS,
   formatFloat,
+  formatFloatPlain,
   instantQuery,
   metricsSource,
   parsePromql,

@@ -2,6 +2,7 @@
  * What the Prometheus metadata and status endpoints share: the success envelope, and the parameters
  * they read (`match[]`, `limit`, optional `start`/`end`) with Prometheus's error wording.
  */
+import { Readable } from 'node:stream';
 import type { Context } from 'koa';
 import type { Tag } from '../../core/index.ts';
 import { matchesEmpty, type Matcher } from '../../index/index.ts';
@@ -10,13 +11,18 @@ import { parseTimeParam } from './params.ts';
 
 /**
  * Answers `{"status":"success","data":<json>}`, with `warnings` when there are any. `json` is the
- * data already serialized, so that callers can keep the label order JSON.stringify would not
- * (it moves integer-like keys first).
+ * data already serialized (whole, or in pieces to be sent one after another), so that callers can
+ * keep the label order JSON.stringify would not (it moves integer-like keys first).
  */
-export function respondJson(ctx: Context, json: string, warnings: readonly string[] = []): void {
+export function respondJson(ctx: Context, json: string | readonly Buffer[], warnings: readonly string[] = []): void {
   ctx.type = 'application/json';
   const warningsJson = warnings.length > 0 ? `,"warnings":${JSON.stringify(warnings)}` : '';
-  ctx.body = `{"status":"success","data":${json}${warningsJson}}`;
+  if (typeof json === 'string') {
+    ctx.body = `{"status":"success","data":${json}${warningsJson}}`;
+  } else {
+    // Pieces of a large answer (a day of 1,000 series is ~50 MB) go out as they are, not copied into one.
+    ctx.body = Readable.from([Buffer.from('{"status":"success","data":'), ...json, Buffer.from(`${warningsJson}}`)]);
+  }
 }
 
 /** Answers data that holds no label sets (plain JSON.stringify is exact for it). */

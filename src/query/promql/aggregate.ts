@@ -6,7 +6,7 @@
 import type { Aggregate } from './ast.ts';
 import { PromqlExecutionError } from './errors.ts';
 import { avgOf, KahanSum, quantileOf, stddevOf, stdvarOf } from './functions/index.ts';
-import { formatFloatPlain } from './format.ts';
+import { formatFloatG, formatFloatPlain } from './format.ts';
 import { dropAll, keepOnly, keyIgnoring, keyOn, labelsKey, withLabel, type Labels } from './labels.ts';
 import { newStepSeries, type StepSeries, type Steps, type Value, type VectorValue } from './values.ts';
 
@@ -141,9 +141,11 @@ function rank(a: number, b: number, top: boolean): number {
   return top ? b - a : a - b;
 }
 
+/** A step's k, as Prometheus converts it to an int64. */
 function kAt(value: number): number {
   if (Number.isNaN(value)) throw new PromqlExecutionError('Parameter value is NaN');
-  return value >= Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : Math.trunc(value);
+  if (!(value < 2 ** 63 && value >= -(2 ** 63))) throw new PromqlExecutionError(`Scalar value ${formatFloatG(value)} overflows int64`);
+  return Math.trunc(value);
 }
 
 /** limitk: k series of each group at each step, the same ones from step to step where they are present (by label order). */

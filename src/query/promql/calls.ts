@@ -164,7 +164,7 @@ function presentSteps(range: RangeArg, steps: Steps): Uint8Array {
 
 /**
  * absent / absent_over_time: 1 where nothing is present, labelled with the selector's equality
- * matchers (a label matched twice is left out, as Prometheus does).
+ * matchers (of a selector or a range selector; a subquery's answer has no labels).
  */
 function absent(arg: Expr, present: Uint8Array, steps: Steps): VectorValue {
   let inner = arg;
@@ -172,10 +172,16 @@ function absent(arg: Expr, present: Uint8Array, steps: Steps): VectorValue {
   const selector = inner.kind === 'vector' ? inner : inner.kind === 'matrix' ? inner.vector : undefined;
   let labels: Labels = [];
   if (selector !== undefined) {
-    const counts = new Map<string, number>();
-    for (const m of selector.matchers) counts.set(m.name, (counts.get(m.name) ?? 0) + 1);
+    // In matcher order: the first `=` on a label sets it, any later matcher on it takes it away again.
+    const seen = new Set<string>();
     for (const m of selector.matchers) {
-      if (m.op === '=' && m.name !== MEASUREMENT_NAME && counts.get(m.name) === 1) labels = withLabel(labels, m.name, m.value);
+      if (m.name === MEASUREMENT_NAME) continue;
+      if (m.op === '=' && !seen.has(m.name)) {
+        labels = withLabel(labels, m.name, m.value);
+        seen.add(m.name);
+      } else {
+        labels = withLabel(labels, m.name, '');
+      }
     }
   }
   const out = newStepSeries(labels, steps.count);

@@ -8,8 +8,10 @@ export function formatFloat(value: number): string {
   if (value === Infinity) return '+Inf';
   if (value === -Infinity) return '-Inf';
   if (Object.is(value, -0)) return '-0';
-  // JS switches to exponent form at the same magnitudes.
-  return String(value).replace(/e([+-])(\d)$/, 'e$10$2');
+  // JS switches to exponent form at the same magnitudes; Go writes at least two exponent digits.
+  const text = String(value);
+  const e = text.length - 3;
+  return e > 0 && text.charCodeAt(e) === 101 /* e */ ? `${text.slice(0, e + 2)}0${text.slice(e + 2)}` : text;
 }
 
 /**
@@ -36,4 +38,18 @@ export function formatFloatPlain(value: number): string {
   else if (intDigits >= digits.length) out = digits + '0'.repeat(intDigits - digits.length);
   else out = `${digits.slice(0, intDigits)}.${digits.slice(intDigits)}`;
   return negative ? `-${out}` : out;
+}
+
+/**
+ * A number as Go's %v prints a float64 in messages: the shortest digits, in exponent form when the
+ * exponent is below -4 or at least 6 (`1e+20`, `-1e+19`, `1.5e+06`, `123456`, `+Inf`).
+ */
+export function formatFloatG(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  const [mantissa, exponentText] = value.toExponential().split('e') as [string, string];
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= 6) return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  return formatFloatPlain(value);
 }

@@ -11,7 +11,7 @@ export { parsePromql, parseSeriesSelector } from './parse.ts';
 export { PromqlBadDataError, PromqlParseError, PromqlExecutionError, PromqlTimeoutError } from './errors.ts';
 export { DEFAULT_EVAL_OPTIONS, TooManySamplesError, TooManySeriesError, type EvalOptions, type SeriesSource } from './evaluate.ts';
 export { metricsSource } from './source.ts';
-export { formatFloat } from './format.ts';
+export { formatFloat, formatFloatPlain } from './format.ts';
 export { compareLabels } from './labels.ts';
 export { printPromql, prettifyPromql, promqlAstJson, formatDuration, type AstJson } from './print.ts';
 export { typeOf, type Expr, type ValueType } from './ast.ts';

@@ -29,16 +29,25 @@ export function parseNumber(text: string): number | undefined {
   return ms === undefined ? undefined : ms / 1000;
 }
 
+/**
+ * A number as Prometheus's lexer reads one: an integer in Go's base-0 syntax first (`0x1f`, `0o17`,
+ * `0b101`, and a leading 0 for octal: `0777` is 511), else a float (`1.5e3`, `.5`, `Inf`, `NaN`).
+ * A sign may come first, with spaces after it (`- 1`), as the grammar hands a negative literal over.
+ */
 function parseFloatLiteral(text: string): number | undefined {
-  const lower = text.toLowerCase();
-  if (lower === 'inf' || lower === '+inf') return Infinity;
-  if (lower === '-inf') return -Infinity;
+  const signed = /^([+-])\s*/.exec(text);
+  const sign = signed?.[1] === '-' ? -1 : 1;
+  // Go's number syntax takes underscores between digits ("1_000").
+  const body = text.slice(signed?.[0].length ?? 0).replace(/([0-9a-fA-F])_(?=[0-9a-fA-F])/g, '$1');
+  const lower = body.toLowerCase();
+  if (lower === 'inf') return sign * Infinity;
   if (lower === 'nan') return NaN;
-  if (/^[+-]?0x[0-9a-f]+$/i.test(text)) return Number.parseInt(text, 16);
-  // Go's ParseFloat also takes underscores between digits ("1_000").
-  const plain = text.replace(/(\d)_(?=\d)/g, '$1');
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(plain)) return undefined;
-  return Number(plain);
+  if (/^0x[0-9a-f]+$/.test(lower)) return sign * Number.parseInt(lower.slice(2), 16);
+  if (/^0b[01]+$/.test(lower)) return sign * Number.parseInt(lower.slice(2), 2);
+  if (/^0o[0-7]+$/.test(lower)) return sign * Number.parseInt(lower.slice(2), 8);
+  if (/^0[0-7]+$/.test(lower)) return sign * Number.parseInt(lower.slice(1), 8);
+  if (!/^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(lower)) return undefined;
+  return sign * Number(lower);
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"' };

@@ -30,7 +30,7 @@ import { parseDurationMs, parseNumber, unquoteString } from './literals.ts';
 /** Parses a PromQL expression; throws PromqlParseError with Prometheus's "parse error" wording. */
 export function parsePromql(text: string): Expr {
   if (text.trim() === '') throw new PromqlParseError('no expression found in input');
-  const { source, renamedAt } = renameHoltWinters(text);
+  const { source, renamedAt } = normalizeSource(text);
   const tree = parser.parse(source);
   const reader = new Reader(source, text, renamedAt);
   reader.checkSyntax(tree.topNode);
@@ -74,7 +74,7 @@ const AGGREGATES_WITH_PARAM: ReadonlySet<AggregateOp> = new Set(['topk', 'bottom
 class Reader {
   constructor(
     private readonly text: string,
-    /** The text as the user wrote it, and where holt_winters was renamed in it (see renameHoltWinters). */
+    /** The text as the user wrote it, and where holt_winters was renamed in it (see normalizeSource). */
     private readonly original: string,
     private readonly renamedAt: readonly number[],
   ) {}
@@ -177,8 +177,11 @@ class Reader {
   }
 
   private durationLiteral(node: SyntaxNode): number {
-    const ms = parseDurationMs(this.slice(node));
-    if (ms === undefined) this.fail(node, `bad number or duration syntax: "${this.slice(node)}"`);
+    const text = this.slice(node);
+    const ms = parseDurationMs(text);
+    if (ms === undefined) this.fail(node, `bad number or duration syntax: "${text}"`);
+    // A duration with units must not be zero (`offset 0s`, `[5m:0s]`), as Prometheus's lexer says.
+    if (ms === 0 && /[a-z]$/i.test(text)) this.fail(node, 'duration must be greater than 0');
     return ms;
   }
 
@@ -438,20 +441,27 @@ const OLD_SMOOTHING = 'holt_winters';
 const NEW_SMOOTHING = 'double_exponential_smoothing';
 
 /**
- * Prometheus 3 renamed holt_winters to double_exponential_smoothing, and the grammar knows only the
- * new name; dashboards written for Prometheus 2 still call the old one, so it is read as the new.
- * Quoted text is left alone; `renamedAt` keeps where the longer name went in, for error positions.
+ * The text as the grammar can read it, where Prometheus's own lexer reads more than the grammar:
+ * - `holt_winters`, Prometheus 2's name of double_exponential_smoothing, which dashboards written
+ *   for Prometheus 2 still call (the grammar knows only the new name);
+ * - `0X1F` (upper-case hex prefix) and `5.` (a number ending in its point), read as `0x1f` and `5`.
+ * Quoted text is left alone; `renamedAt` keeps where the longer name went in, for error positions
+ * (the other rewrites keep the length).
  */
-function renameHoltWinters(text: string): { source: string; renamedAt: number[] } {
+function normalizeSource(text: string): { source: string; renamedAt: number[] } {
   const renamedAt: number[] = [];
-  if (!text.includes(OLD_SMOOTHING)) return { source: text, renamedAt };
   let shift = 0;
-  const source = text.replace(/("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)|\bholt_winters(?=\s*\()/g, (_match: string, quoted: string | undefined, at: number) => {
-    if (quoted !== undefined) return quoted;
-    renamedAt.push(at + shift);
-    shift += NEW_SMOOTHING.length - OLD_SMOOTHING.length;
-    return NEW_SMOOTHING;
-  });
+  const source = text.replace(
+    /("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)|\bholt_winters(?=\s*\()|\b0X(?=[0-9a-fA-F])|(?<![\w.])(\d+)\.(?![\w.])/g,
+    (match: string, quoted: string | undefined, digits: string | undefined, at: number) => {
+      if (quoted !== undefined) return quoted;
+      if (match === '0X') return '0x';
+      if (digits !== undefined) return `${digits} `;
+      renamedAt.push(at + shift);
+      shift += NEW_SMOOTHING.length - OLD_SMOOTHING.length;
+      return NEW_SMOOTHING;
+    },
+  );
   return { source, renamedAt };
 }
 
