@@ -29,14 +29,14 @@
  * --cpu-prof DIR runs the RusTs server with `node --cpu-prof` and prints its top self-time functions
  * during ingest. It prints figures; it asserts nothing.
  */
-import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { monotonicUs, printThreadProfile, threadProfiles, type ThreadProfile } from './lib/cpuprofile.ts';
 import { devopsDataset, devopsLineProtocol, DEVOPS_FIELDS, type DevopsDataset, type DevopsLineBody } from './lib/devops.ts';
 import { postBodies, timeRequests, type LoadResult, type RequestSpec } from './lib/http.ts';
-import { firstExisting, freePort, sleep, startServer, stopAll, stopAllOnSignal, type ServerProcess } from './lib/process.ts';
+import { freePort, sleep, stopAll, stopAllOnSignal, type ServerProcess } from './lib/process.ts';
+import { flushVictoriaMetrics, rustsInfo, selectTargets, startRusts, startVictoriaMetrics, victoriaMetricsInfo } from './lib/receivers.ts';
 import { ascending, fixed, grouped, median, numberArg, quantile, removeDir, stringArg, tempDir } from './lib/stats.ts';
 
 const HOSTS = numberArg('hosts', 100);
@@ -56,7 +56,6 @@ const QUERY_HOST = 'host_1';
 const START_MS = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - (HOURS + 1) * HOUR_MS;
 
 const REPO = resolve(import.meta.dirname, '..');
-const VM_BINARIES = ['/usr/bin/victoria-metrics', '/usr/bin/victoria-metrics-prod', '/usr/local/bin/victoria-metrics-prod'];
 
 /** Enough of a query answer to compare answers across servers and runs. */
 interface Summary {
@@ -124,21 +123,10 @@ interface RunResult {
 // ---- the two servers
 
 const rusts: Target = {
-  key: 'rusts',
-  name: 'RusTs',
-  version: (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version,
-  readyPath: '/ready',
+  ...rustsInfo(),
   writePath: '/write?db=bench&precision=ns',
   start(dataDir, logFile, port, profileDir) {
-    const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
-    return startServer({
-      name: 'rusts',
-      command: process.execPath,
-      // What `npm start` runs.
-      args: ['--max-semi-space-size=64', ...profile, '--import', 'tsx', 'src/server/main.ts', 'serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir],
-      cwd: REPO,
-      logFile,
-    });
+    return startRusts({ dataDir, logFile, port, profileDir });
   },
   async waitSearchable(base, workload, accepted) {
     // The native API has no flush: a write is queryable once it is acknowledged. Count to be sure
@@ -192,24 +180,15 @@ function summariseRusts(body: Buffer): Summary {
 
 function victoriaMetrics(binary: string): Target {
   return {
-    key: 'vm',
-    name: 'VictoriaMetrics',
-    version: packageVersion('victoria-metrics'),
-    readyPath: '/health',
+    ...victoriaMetricsInfo(),
     // No db parameter, so no db label: the series are cpu_<field> with the ten host tags.
     writePath: '/write',
     start(dataDir, logFile, port) {
-      return startServer({
-        name: 'victoria-metrics',
-        command: binary,
-        // As research/peers.md ran it. The data is from the last 13 h, inside even the default 1-month retention.
-        args: [`-storageDataPath=${dataDir}`, `-httpListenAddr=127.0.0.1:${port}`, '-retentionPeriod=100y'],
-        logFile,
-      });
+      // The data is from the last 13 h, inside even the default 1-month retention.
+      return startVictoriaMetrics(binary, dataDir, logFile, port);
     },
     async waitSearchable(base, workload, accepted) {
-      // Samples wait about a second in memory before they are searchable; force_flush ends the wait.
-      await timeRequests({ url: `${base}/internal/force_flush`, method: 'GET' }, 0);
+      await flushVictoriaMetrics(base);
       const window = `${(workload.lastMs - workload.firstMs + INTERVAL_MS) / 1000}s`;
       const query = `sum(count_over_time({__name__=~"cpu_.+"}[${window}]))`;
       const url = `${base}/api/v1/query?query=${encodeURIComponent(query)}&time=${workload.lastMs / 1000}&nocache=1`;
@@ -262,14 +241,6 @@ async function pollUntil(count: () => Promise<number>, want: number): Promise<nu
     seen = await count();
   }
   return seen;
-}
-
-function packageVersion(name: string): string {
-  try {
-    return execFileSync('dpkg-query', ['-W', '-f=${Version}', name], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown version';
-  }
 }
 
 // ---- the workload
@@ -449,14 +420,7 @@ function printRuns(target: Target, runs: readonly RunResult[], work: Workload): 
 // ---- main
 
 async function main(): Promise<void> {
-  const targets: Target[] = [];
-  if (ONLY === '' || ONLY === 'rusts') targets.push(rusts);
-  let skipped = '';
-  if (ONLY === '' || ONLY === 'vm') {
-    const binary = firstExisting(VM_BINARIES);
-    if (binary === undefined) skipped = `VictoriaMetrics skipped: none of ${VM_BINARIES.join(', ')} exists (apt-get install victoria-metrics)`;
-    else targets.push(victoriaMetrics(binary));
-  }
+  const { targets, skipped } = selectTargets(ONLY === '' ? ['rusts', 'vm'] : [ONLY], { rusts, vm: victoriaMetrics });
 
   const start = performance.now();
   const work = workload();
@@ -469,7 +433,7 @@ async function main(): Promise<void> {
     const e = work.expected[id];
     console.log(`expected ${id} (GROUP BY time() buckets): ${e.series} series, ${e.points} points, checksum ${fixed(e.checksum, 3)}`);
   }
-  if (skipped !== '') console.log(skipped);
+  for (const s of skipped) console.log(s);
 
   const loadAtStart = os.loadavg()[0]!;
   const root = tempDir('rusts-http-bench-');
@@ -499,7 +463,7 @@ async function main(): Promise<void> {
 
   console.log(`1-minute load average: ${fixed(loadAtStart)} before the runs, ${fixed(os.loadavg()[0]!)} after (2 cores: above ~1.5 something else was running too)`);
   printSideBySide(results, targets);
-  if (skipped !== '') console.log(skipped);
+  for (const s of skipped) console.log(s);
   for (const [target, message] of failures) console.log(`${target.name} failed, ${message}`);
   for (const target of targets) printRuns(target, results.get(target)!, work);
 }

@@ -19,13 +19,13 @@
  *   node --import tsx bench/influxql.bench.ts [--hosts 100] [--hours 12] [--runs 15] [--connections 4]
  *        [--lines 5000] [--only rusts|influxd]
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { INFLUXD, writeInfluxdConfig } from '../compat/influx/influxd.ts';
 import { devopsDataset, devopsLineProtocol, type DevopsLineBody } from './lib/devops.ts';
 import { postBodies, timeRequests, type LoadResult } from './lib/http.ts';
 import { freePort, sleep, startServer, stopAll, stopAllOnSignal, type ServerProcess } from './lib/process.ts';
+import { packageVersion, rustsInfo, startRusts } from './lib/receivers.ts';
 import { ascending, fixed, grouped, median, numberArg, quantile, removeDir, stringArg, tempDir } from './lib/stats.ts';
 
 const HOSTS = numberArg('hosts', 100);
@@ -36,7 +36,6 @@ const LINES = numberArg('lines', 5000);
 const ONLY = stringArg('only', '');
 
 const HOUR_MS = 3_600_000;
-const REPO = resolve(import.meta.dirname, '..');
 const DB = 'bench';
 
 // ---- the servers
@@ -50,21 +49,11 @@ interface Target {
 }
 
 const rusts: Target = {
-  key: 'rusts',
-  name: 'RusTs',
-  version: (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version,
-  readyPath: '/ready',
+  ...rustsInfo(),
   async start(dir, port) {
     const dataDir = join(dir, 'data');
     mkdirSync(dataDir);
-    return startServer({
-      name: 'rusts',
-      command: process.execPath,
-      // What `npm start` runs.
-      args: ['--max-semi-space-size=64', '--import', 'tsx', 'src/server/main.ts', 'serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir],
-      cwd: REPO,
-      logFile: join(dir, 'server.log'),
-    });
+    return startRusts({ dataDir, logFile: join(dir, 'server.log'), port });
   },
 };
 
@@ -79,14 +68,6 @@ const influxd: Target = {
     return startServer({ name: 'influxd', command: INFLUXD, args: ['run', '-config', configFile], cwd: dir, logFile: join(dir, 'server.log') });
   },
 };
-
-function packageVersion(name: string): string {
-  try {
-    return execFileSync('dpkg-query', ['-W', '-f=${Version}', name], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown version';
-  }
-}
 
 /** Polls GET `url` until it answers 2xx, for at most `timeoutMs`; fails early if the server exits. */
 async function waitUp(server: ServerProcess, url: string, timeoutMs = 60_000): Promise<void> {

@@ -43,15 +43,15 @@
  * receiver and shape runs N times, on a fresh server each time, the receivers taking turns, and the
  * tables show medians. It prints figures; it asserts nothing.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { devopsDataset, DEVOPS_FIELDS, DEVOPS_MEASUREMENT } from './lib/devops.ts';
 import { monotonicUs, printThreadProfile, threadProfiles, type ThreadProfile } from './lib/cpuprofile.ts';
 import { REMOTE_WRITE_HEADERS, remoteWriteRequests, type RequestShape } from './lib/remotewrite.ts';
 import { postShards, timeRequests, type LoadResult, type ShardBody } from './lib/http.ts';
-import { firstExisting, freePort, sleep, startServer, stopAll, stopAllOnSignal, type ServerProcess } from './lib/process.ts';
+import { freePort, sleep, stopAll, stopAllOnSignal } from './lib/process.ts';
+import { prometheusReceiver, rustsInfo, selectTargets, startRusts, victoriaMetricsReceiver, type RemoteWriteReceiver } from './lib/receivers.ts';
 import { ascending, fixed, grouped, median, numberArg, quantile, removeDir, stringArg, tempDir } from './lib/stats.ts';
 
 const QUICK = process.argv.includes('--quick');
@@ -81,8 +81,6 @@ const MAX_LOAD_SECONDS = 300;
 const MAX_LEAD_MS = 30 * MINUTE_MS;
 
 const REPO = resolve(import.meta.dirname, '..');
-const VM_BINARIES = ['/usr/bin/victoria-metrics', '/usr/bin/victoria-metrics-prod', '/usr/local/bin/victoria-metrics-prod'];
-const PROMETHEUS_BINARIES = ['/usr/bin/prometheus', '/usr/local/bin/prometheus'];
 
 // ---- request shapes and their bodies
 
@@ -135,98 +133,25 @@ function workload(shape: Shape): Workload {
 
 // ---- the receivers
 
-interface Target {
-  readonly key: 'rusts' | 'vm' | 'prometheus';
-  readonly name: string;
-  readonly version: string;
-  readonly readyPath: string;
+interface Target extends RemoteWriteReceiver<'rusts' | 'vm' | 'prometheus'> {
   readonly writePath: string;
-  start(dir: string, dataDir: string, logFile: string, port: number, profileDir?: string): ServerProcess;
-  /** Makes what was written searchable, where the receiver keeps it back for a while. */
-  flush(base: string): Promise<void>;
 }
 
 const rusts: Target = {
-  key: 'rusts',
+  ...rustsInfo(),
   name: RUSTS_WAL === 'every-write' ? 'RusTs' : `RusTs (${RUSTS_WAL})`,
-  version: (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version,
-  readyPath: '/ready',
   writePath: RUSTS_PATH,
   start(dir, dataDir, logFile, port, profileDir) {
-    const config = join(dir, 'rusts.toml');
-    const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
-    writeFileSync(config, `[storage]\nwal_durability = "${RUSTS_WAL}"\n`);
-    return startServer({
-      name: 'rusts',
-      command: process.execPath,
-      // What `npm start` runs.
-      args: ['--max-semi-space-size=64', ...profile, '--import', 'tsx', 'src/server/main.ts', 'serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir, '--config', config],
-      cwd: REPO,
-      logFile,
-    });
+    const configFile = join(dir, 'rusts.toml');
+    writeFileSync(configFile, `[storage]\nwal_durability = "${RUSTS_WAL}"\n`);
+    return startRusts({ dataDir, logFile, port, profileDir, configFile });
   },
   async flush() {},
 };
 
-function victoriaMetrics(binary: string): Target {
-  return {
-    key: 'vm',
-    name: 'VictoriaMetrics',
-    version: packageVersion('victoria-metrics'),
-    readyPath: '/health',
-    writePath: '/api/v1/write',
-    start(_dir, dataDir, logFile, port) {
-      return startServer({
-        name: 'victoria-metrics',
-        command: binary,
-        // As research/peers.md ran it.
-        args: [`-storageDataPath=${dataDir}`, `-httpListenAddr=127.0.0.1:${port}`, '-retentionPeriod=100y'],
-        logFile,
-      });
-    },
-    async flush(base) {
-      // Samples wait about a second in memory before they are searchable; force_flush ends the wait.
-      await timeRequests({ url: `${base}/internal/force_flush`, method: 'GET' }, 0);
-    },
-  };
-}
+const victoriaMetrics = (binary: string): Target => ({ ...victoriaMetricsReceiver(binary), writePath: '/api/v1/write' });
 
-function prometheus(binary: string): Target {
-  return {
-    key: 'prometheus',
-    name: 'Prometheus',
-    version: packageVersion('prometheus'),
-    readyPath: '/-/ready',
-    writePath: '/api/v1/write',
-    start(dir, dataDir, logFile, port) {
-      // No scrape targets, so the TSDB holds only what is written to it.
-      const config = join(dir, 'prometheus.yml');
-      writeFileSync(config, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
-      return startServer({
-        name: 'prometheus',
-        command: binary,
-        // As research/peers.md ran it (less the admin API, which this bench does not use).
-        args: [
-          `--config.file=${config}`,
-          `--storage.tsdb.path=${dataDir}`,
-          '--storage.tsdb.retention.time=3650d',
-          `--web.listen-address=127.0.0.1:${port}`,
-          '--web.enable-remote-write-receiver',
-        ],
-        logFile,
-      });
-    },
-    async flush() {},
-  };
-}
-
-function packageVersion(name: string): string {
-  try {
-    return execFileSync('dpkg-query', ['-W', '-f=${Version}', name], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown version';
-  }
-}
+const prometheus = (binary: string): Target => ({ ...prometheusReceiver(binary), writePath: '/api/v1/write' });
 
 // ---- one run
 
@@ -386,19 +311,7 @@ function printShape(work: Workload, targets: readonly Target[], results: Readonl
 // ---- main
 
 async function main(): Promise<void> {
-  const targets: Target[] = [];
-  const skipped: string[] = [];
-  if (ONLY.includes('rusts')) targets.push(rusts);
-  if (ONLY.includes('vm')) {
-    const binary = firstExisting(VM_BINARIES);
-    if (binary === undefined) skipped.push(`VictoriaMetrics skipped: none of ${VM_BINARIES.join(', ')} exists (apt-get install victoria-metrics)`);
-    else targets.push(victoriaMetrics(binary));
-  }
-  if (ONLY.includes('prometheus')) {
-    const binary = firstExisting(PROMETHEUS_BINARIES);
-    if (binary === undefined) skipped.push(`Prometheus skipped: none of ${PROMETHEUS_BINARIES.join(', ')} exists (apt-get install prometheus)`);
-    else targets.push(prometheus(binary));
-  }
+  const { targets, skipped } = selectTargets(ONLY, { rusts, vm: victoriaMetrics, prometheus });
   const shapes = ALL_SHAPES.filter((s) => SHAPES.includes(s.key));
 
   console.log(

@@ -130,14 +130,14 @@ function instantData(value: Value, steps: Steps): string | Buffer[] {
     }
     case 'matrix':
       return matrixJson(value.series, (s, out) => {
-        for (let i = 0; i < s.ms.length; i++) out.point(formatTime(s.ms[i]!), s.values[i]!);
+        for (let i = 0; i < s.ms.length; i++) out.point(pointOpening(s.ms[i]!), s.values[i]!);
       });
   }
 }
 
 function rangeData(value: Value, steps: Steps): Buffer[] {
   // Every series has its points at the same steps: their times are written once.
-  const times = Array.from({ length: steps.count }, (_, i) => formatTime(steps.startMs + i * steps.stepMs));
+  const times = Array.from({ length: steps.count }, (_, i) => pointOpening(steps.startMs + i * steps.stepMs));
   if (value.type === 'scalar') {
     return matrixJson([{ labels: [] }], (_, out) => {
       for (let i = 0; i < steps.count; i++) out.point(times[i]!, value.values[i]!);
@@ -178,13 +178,21 @@ class JsonBuffers {
   /** Whether the next point is the first of its series (no comma before it). */
   firstPoint = true;
 
-  /** `[<time>,"<value>"]`, after a comma unless it is the series' first. */
-  point(time: string, value: number): void {
-    this.ascii(this.firstPoint ? '[' : ',[');
-    this.firstPoint = false;
-    this.ascii(time);
-    this.ascii(',"');
-    this.ascii(formatFloat(value));
+  // The last value written and its text: series often repeat a value from step to step (a gauge
+  // at rest, the rate of a steady counter, `up`), and formatting it is the dearest part of a point.
+  private lastValue = NaN;
+  private lastText = 'NaN';
+
+  /** `[<time>,"<value>"]` (`opening` is `[<time>,"`), after a comma unless it is the series' first. */
+  point(opening: string, value: number): void {
+    if (this.firstPoint) this.firstPoint = false;
+    else this.ascii(',');
+    this.ascii(opening);
+    if (!Object.is(value, this.lastValue)) {
+      this.lastValue = value;
+      this.lastText = formatFloat(value);
+    }
+    this.ascii(this.lastText);
     this.ascii('"]');
   }
 
@@ -214,6 +222,11 @@ class JsonBuffers {
     this.buf = Buffer.allocUnsafe(Math.max(JSON_BUFFER_BYTES, bytes));
     this.pos = 0;
   }
+}
+
+/** The start of a point, up to its value: `[<time>,"`. */
+function pointOpening(ms: number): string {
+  return `[${formatTime(ms)},"`;
 }
 
 /** Seconds, with three digits of milliseconds when there are any (`1700000000.500`), as Prometheus writes a timestamp. */
