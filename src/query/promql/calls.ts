@@ -7,7 +7,7 @@ import { RE2JS } from 're2js';
 import { MEASUREMENT_NAME } from '../../index/index.ts';
 import type { Call, Expr } from './ast.ts';
 import { PromqlExecutionError } from './errors.ts';
-import { clampOutputsNothing, classicHistogramQuantile, RANGE_FUNCTIONS, VALUE_FUNCTIONS, type RangeWindow } from './functions/index.ts';
+import { clampOutputsNothing, classicHistogramQuantile, dropsOf, RANGE_FUNCTIONS, VALUE_FUNCTIONS, type RangeWindow } from './functions/index.ts';
 import { compareLabels, keyIgnoring, labelValue, withLabel, withoutName, type Labels } from './labels.ts';
 import { mergeByLabels, newStepSeries, stepTime, type SampleSeries, type StepSeries, type Steps, type Value, type VectorValue } from './values.ts';
 
@@ -21,6 +21,8 @@ export interface RangeArg {
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Range functions whose result keeps the metric name: they return a sample as it was. */
 const KEEP_NAME: ReadonlySet<string> = new Set(['last_over_time', 'first_over_time', 'label_replace', 'label_join', 'sort', 'sort_desc', 'sort_by_label', 'sort_by_label_desc']);
+/** Range functions that look for counter resets in every window (see RangeWindow.drops). */
+const COUNTER_FUNCTIONS: ReadonlySet<string> = new Set(['rate', 'increase']);
 const TIME_FUNCTIONS: ReadonlySet<string> = new Set(['day_of_month', 'day_of_week', 'day_of_year', 'days_in_month', 'hour', 'minute', 'month', 'year']);
 const NATIVE_HISTOGRAM_FUNCTIONS: ReadonlySet<string> = new Set(['histogram_count', 'histogram_sum', 'histogram_avg', 'histogram_stddev', 'histogram_stdvar', 'histogram_fraction']);
 
@@ -113,7 +115,8 @@ function rangeFunction(name: string, range: RangeArg, args: readonly Float64Arra
   const out: StepSeries[] = [];
   for (const s of range.series) {
     const result = newStepSeries(keepName ? s.labels : withoutName(s.labels), steps.count);
-    const window: { -readonly [K in keyof RangeWindow]: RangeWindow[K] } = { ms: s.ms, values: s.values, from: 0, to: 0, startMs: 0, endMs: 0, evalMs: 0 };
+    const drops = COUNTER_FUNCTIONS.has(name) ? dropsOf(s.values) : undefined;
+    const window: { -readonly [K in keyof RangeWindow]: RangeWindow[K] } = { ms: s.ms, values: s.values, from: 0, to: 0, startMs: 0, endMs: 0, evalMs: 0, drops };
     const bounds = windowsOf(s, range, steps);
     for (let i = 0; i < steps.count; i++) {
       if (bounds.from[i] === bounds.to[i]) continue;

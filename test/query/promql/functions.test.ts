@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   RANGE_FUNCTIONS,
+  dropsOf,
   VALUE_FUNCTIONS,
   KahanSum,
   PromqlFunctionArgError,
@@ -590,5 +591,31 @@ describe('aggregation helpers', () => {
     f([2, -Infinity], -Infinity);
     f([Infinity, -Infinity], NaN);
     f([NaN, 2], NaN);
+  });
+});
+
+describe('rate and increase with the counter resets found beforehand (RangeWindow.drops)', () => {
+  it('give exactly what checking every sample gives', () => {
+    // A counter with a reset now and then, and NaNs, over random windows.
+    let seed = 42;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const n = 400;
+    const ms = new Float64Array(n);
+    const values = new Float64Array(n);
+    let v = 1000;
+    for (let i = 0; i < n; i++) {
+      ms[i] = i * 15_000 + 7;
+      v = random() < 0.05 ? random() * 10 : v + random() * 30;
+      values[i] = random() < 0.01 ? NaN : v;
+    }
+    const drops = dropsOf(values);
+    for (let k = 0; k < 2000; k++) {
+      const from = Math.floor(random() * n);
+      const to = Math.min(n, from + Math.floor(random() * 40));
+      const w = { ms, values, from, to, startMs: ms[from]! - 5_000, endMs: (ms[to - 1] ?? ms[from]!) + 3_000 };
+      for (const name of ['rate', 'increase']) {
+        assert.ok(Object.is(callRange(name, { ...w, drops }), callRange(name, w)), `${name} over [${from}, ${to})`);
+      }
+    }
   });
 });

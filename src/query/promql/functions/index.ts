@@ -4,6 +4,7 @@
  * annotations are the evaluator's business.
  */
 export type { RangeWindow, RangeFunction } from './window.ts';
+export { dropsOf } from './window.ts';
 export { RANGE_FUNCTIONS } from './range.ts';
 export type { ValueFunction } from './instant.ts';
 export { VALUE_FUNCTIONS, clampOutputsNothing } from './instant.ts';

@@ -18,7 +18,7 @@ export function extrapolatedRate(w: RangeWindow, isCounter: boolean, isRate: boo
   const lastT = ms[last];
   const firstV = values[from];
   let result = values[last] - firstV;
-  if (isCounter) {
+  if (isCounter && (w.drops === undefined || w.drops[from + 1]! < to)) {
     // A drop means the counter restarted from zero: everything it had counted before still counts.
     let prev = firstV;
     for (let i = from + 1; i <= last; i++) {

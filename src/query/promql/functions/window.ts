@@ -15,6 +15,24 @@ export interface RangeWindow {
    * `offset` and `@`; predict_linear predicts relative to it. Defaults to `endMs` when absent.
    */
   readonly evalMs?: number;
+  /**
+   * Where the series' counter resets are: `drops[i]` is the first index j >= i whose value is
+   * below the one before it (values.length when there is none). Lets rate and increase skip the
+   * per-sample reset check for windows without a reset, most of them; absent, they check every sample.
+   */
+  readonly drops?: Int32Array;
+}
+
+/** The `drops` of a series' values (see RangeWindow). */
+export function dropsOf(values: Float64Array): Int32Array {
+  const drops = new Int32Array(values.length + 1);
+  let next = values.length;
+  drops[values.length] = next;
+  for (let i = values.length - 1; i >= 0; i--) {
+    if (i > 0 && values[i]! < values[i - 1]!) next = i;
+    drops[i] = next;
+  }
+  return drops;
 }
 
 /**
