@@ -183,11 +183,13 @@ class JsonBuffers {
   private lastValue = NaN;
   private lastText = 'NaN';
 
-  /** `[<time>,"<value>"]` (`opening` is `[<time>,"`), after a comma unless it is the series' first. */
-  point(opening: string, value: number): void {
+  /** `[<time>,"<value>"]` (`opening` holds `[<time>,"`), after a comma unless it is the series' first. */
+  point(opening: Uint8Array, value: number): void {
     if (this.firstPoint) this.firstPoint = false;
     else this.ascii(',');
-    this.ascii(opening);
+    if (this.pos + opening.length > this.buf.length) this.next(opening.length);
+    this.buf.set(opening, this.pos);
+    this.pos += opening.length;
     if (!Object.is(value, this.lastValue)) {
       this.lastValue = value;
       this.lastText = formatFloat(value);
@@ -225,8 +227,8 @@ class JsonBuffers {
 }
 
 /** The start of a point, up to its value: `[<time>,"`. */
-function pointOpening(ms: number): string {
-  return `[${formatTime(ms)},"`;
+function pointOpening(ms: number): Uint8Array {
+  return Buffer.from(`[${formatTime(ms)},"`, 'latin1');
 }
 
 /** Seconds, with three digits of milliseconds when there are any (`1700000000.500`), as Prometheus writes a timestamp. */
