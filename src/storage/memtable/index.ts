@@ -1,2 +1,2 @@
 export { MemTable, type MemSeries } from './memtable.ts';
-export { ChunkedColumn } from './chunked.ts';
+export { ChunkedColumn, ChunkStore } from './chunked.ts';

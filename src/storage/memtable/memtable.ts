@@ -1,5 +1,5 @@
 import { Column, inSplitRange, type SeriesId, type SplitTimeRange, type Tag } from '../../core/index.ts';
-import { ChunkedColumn } from './chunked.ts';
+import { ChunkedColumn, ChunkStore } from './chunked.ts';
 
 /** One series in the MemTable: a growing column per field, in arrival order (sorted at flush or read). */
 export interface MemSeries {
@@ -25,6 +25,7 @@ const STRING_OVERHEAD = 16;
 export class MemTable {
   readonly series = new Map<string, MemSeries>();
   readonly createdAt = Date.now();
+  private readonly chunks = new ChunkStore();
   points = 0;
   bytes = 0;
   /** Writes whose WAL record is in flight and that will land here: a flush waits for them. */
@@ -43,7 +44,7 @@ export class MemTable {
   append(series: MemSeries, field: string, column: Column): void {
     let target = series.fields.get(field);
     if (target === undefined) {
-      target = newColumn(series, column.type);
+      target = newColumn(series, column.type, this.chunks);
       series.fields.set(field, target);
     }
     // Memory is counted as allocated, so that the size trigger sees what chunks really take.
@@ -99,7 +100,7 @@ export class MemTable {
         series.fields.delete(name);
       } else {
         // Arrival order is kept, so the last write of a duplicate timestamp still wins.
-        const next = newColumn(series, column.type);
+        const next = newColumn(series, column.type, this.chunks);
         next.append(kept);
         series.fields.set(name, next);
       }
@@ -134,8 +135,8 @@ export class MemTable {
 }
 
 /** The series id spreads first-chunk sizes, so chunk boundaries of series written together differ. */
-function newColumn(series: MemSeries, type: Column['type']): ChunkedColumn {
-  return ChunkedColumn.forSeries(type, Number(series.id & 0xffffn));
+function newColumn(series: MemSeries, type: Column['type'], store: ChunkStore): ChunkedColumn {
+  return ChunkedColumn.forSeries(type, Number(series.id & 0xffffn), store);
 }
 
 /** Average bytes of a string column's strings. */

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Column, FieldType } from '../../../src/core/index.ts';
-import { ChunkedColumn } from '../../../src/storage/memtable/index.ts';
+import { ChunkedColumn, ChunkStore } from '../../../src/storage/memtable/index.ts';
 
 function column(points: Array<[number, number]>): Column {
   const c = new Column(FieldType.Float, points.length);
@@ -15,7 +15,7 @@ function read(chunks: readonly Column[]): Array<[number, number]> {
 
 describe('ChunkedColumn', () => {
   it('keeps in-order appends as they are, in chunks that double up to a limit', () => {
-    const chunked = new ChunkedColumn(FieldType.Float, 4);
+    const chunked = new ChunkedColumn(FieldType.Float, 4, new ChunkStore());
     let allocated = 0;
     for (let i = 0; i < 3000; i++) allocated += chunked.append(column([[i, i]]));
     assert.deepEqual(chunked.chunks.map((c) => c.capacity).slice(0, 6), [4, 8, 16, 32, 64, 128]);
@@ -24,8 +24,18 @@ describe('ChunkedColumn', () => {
     assert.equal(chunked.sortedChunks(), chunked.chunks, 'nothing to sort');
   });
 
+  it('cuts the chunks of many columns out of a few shared buffers', () => {
+    const store = new ChunkStore();
+    const columns = Array.from({ length: 1000 }, (_, s) => new ChunkedColumn(FieldType.Float, 16 + (s % 200), store));
+    for (let i = 0; i < 100; i++) for (const c of columns) c.append(column([[i, i]]));
+    const buffers = new Set(columns.flatMap((c) => c.chunks.map((chunk) => chunk.ms.buffer)));
+    assert.ok(buffers.size <= 2, `${buffers.size} buffers`);
+    // Each chunk keeps its own points.
+    for (const c of columns) assert.deepEqual(read(c.chunks), Array.from({ length: 100 }, (_, i): [number, number] => [i, i]));
+  });
+
   it('sorts out-of-order appends once, last write winning, and goes on appending after them', () => {
-    const chunked = new ChunkedColumn(FieldType.Float, 2);
+    const chunked = new ChunkedColumn(FieldType.Float, 2, new ChunkStore());
     chunked.append(column([[10, 1], [20, 1]]));
     chunked.append(column([[0, 2], [10, 2]]));
     chunked.append(column([[30, 3]]));
