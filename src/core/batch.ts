@@ -17,6 +17,11 @@ export class BatchSeries {
     readonly key: string,
     readonly measurement: string,
     readonly tags: readonly Tag[],
+    /**
+     * The key's UTF-8 bytes, when the batch's producer keeps them per series (the decode workers'
+     * series tables do): the WAL record then copies them instead of encoding the key again.
+     */
+    readonly keyBytes?: Uint8Array,
   ) {}
 
   /**
@@ -49,11 +54,11 @@ export class WriteBatch {
    */
   adapterState: unknown = undefined;
 
-  /** The batch's entry for a series given by its canonical key (see `canonicalSeriesKey`). */
-  seriesByKey(key: string, measurement: string, sortedTags: readonly Tag[]): BatchSeries {
+  /** The batch's entry for a series given by its canonical key (see `canonicalSeriesKey`), and the key's UTF-8 bytes if at hand. */
+  seriesByKey(key: string, measurement: string, sortedTags: readonly Tag[], keyBytes?: Uint8Array): BatchSeries {
     let entry = this.byKey.get(key);
     if (entry === undefined) {
-      entry = new BatchSeries(key, measurement, sortedTags);
+      entry = new BatchSeries(key, measurement, sortedTags, keyBytes);
       this.byKey.set(key, entry);
       this.series.push(entry);
     }

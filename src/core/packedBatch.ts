@@ -66,9 +66,17 @@ export class SeriesIds {
   }
 }
 
+interface SeriesEntry {
+  readonly key: string;
+  readonly measurement: string;
+  readonly tags: readonly Tag[];
+  /** Encoded once, for every WAL record that names the series (see BatchSeries.keyBytes). */
+  readonly keyBytes: Uint8Array;
+}
+
 /** The unpacking side's view of one SeriesIds: the series each id stands for. */
 export class SeriesTable {
-  private entries: Array<{ readonly key: string; readonly measurement: string; readonly tags: readonly Tag[] }> = [];
+  private entries: SeriesEntry[] = [];
   private generation = -1;
 
   /** Learns the batch's new ids; batches must come in the order they were packed. */
@@ -78,10 +86,10 @@ export class SeriesTable {
       this.generation = packed.generation;
     }
     if (packed.firstNewId !== this.entries.length) throw new Error(`BUG: series ids out of step: a batch numbers from ${packed.firstNewId}, ${this.entries.length} are known`);
-    for (const key of packed.newKeys) this.entries.push({ key, ...parseSeriesKey(key) });
+    for (const key of packed.newKeys) this.entries.push({ key, ...parseSeriesKey(key), keyBytes: Buffer.from(key, 'utf8') });
   }
 
-  of(id: number): { readonly key: string; readonly measurement: string; readonly tags: readonly Tag[] } {
+  of(id: number): SeriesEntry {
     const entry = this.entries[id];
     if (entry === undefined) throw new Error(`BUG: unknown series id ${id}`);
     return entry;
@@ -175,8 +183,8 @@ export function unpackBatch(packed: PackedBatch, table: SeriesTable): WriteBatch
   const batch = new WriteBatch();
   const series: BatchSeries[] = [];
   for (const id of packed.seriesIds) {
-    const { key, measurement, tags } = table.of(id);
-    series.push(batch.seriesByKey(key, measurement, tags));
+    const { key, measurement, tags, keyBytes } = table.of(id);
+    series.push(batch.seriesByKey(key, measurement, tags, keyBytes));
   }
   const { columns } = packed;
   const at = [0, 0, 0, 0, 0, 0];

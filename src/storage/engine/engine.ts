@@ -361,7 +361,8 @@ export class StorageEngine {
   private registerTypes(batch: WriteBatch): void {
     for (const series of batch.series) {
       const types = this.typesOf(series.measurement);
-      for (const field of series.fields) types.set(field.name, field.column.type);
+      // Nearly always known already: a lookup is cheaper than setting it again per series and write.
+      for (const field of series.fields) if (types.get(field.name) !== field.column.type) types.set(field.name, field.column.type);
     }
   }
 

@@ -53,7 +53,7 @@ export function encodeWriteBatch(batch: WriteBatch): Uint8Array {
   let lastNameBytes = 0;
   for (let s = 0; s < allSeries.length; s++) {
     const series = allSeries[s]!;
-    size += 4 + Buffer.byteLength(series.key, 'utf8') + 4;
+    size += 4 + (series.keyBytes?.length ?? Buffer.byteLength(series.key, 'utf8')) + 4;
     const seriesFields = series.fields;
     for (let k = 0; k < seriesFields.length; k++) {
       const { name, column } = seriesFields[k]!;
@@ -100,7 +100,14 @@ export function encodeWriteBatch(batch: WriteBatch): Uint8Array {
   let lastNameAt = 0;
   for (let s = 0; s < allSeries.length; s++) {
     const series = allSeries[s]!;
-    pos = w.putString(pos, series.key);
+    const keyBytes = series.keyBytes;
+    if (keyBytes === undefined) {
+      pos = w.putString(pos, series.key);
+    } else {
+      pos = putU32(buf, pos, keyBytes.length);
+      buf.set(keyBytes, pos);
+      pos += keyBytes.length;
+    }
     const seriesFields = series.fields;
     pos = putU32(buf, pos, seriesFields.length);
     for (let k = 0; k < seriesFields.length; k++) {

@@ -183,6 +183,17 @@ describe('encodeWriteBatch / decodeWriteBatch', () => {
     assert.equal(hex, want);
   });
 
+  it('writes the same bytes from a series key given as bytes (what decode workers pass along)', () => {
+    const points = [
+      { measurement: 'cpu', tags: [{ key: 'host', value: 'ä,b' }], fields: [{ key: 'usage', value: floatValue(1.5) }], timestamp: 1_000_000_000n },
+      { measurement: 'mem', tags: [], fields: [{ key: 'free', value: integerValue(7n) }], timestamp: 2_000_000_000n },
+    ];
+    const plain = batchOf(points);
+    const withBytes = new WriteBatch();
+    for (const series of plain.series) withBytes.seriesByKey(series.key, series.measurement, series.tags, Buffer.from(series.key, 'utf8')).fields.push(...series.fields);
+    assert.deepEqual(Buffer.from(encodeWriteBatch(withBytes)), Buffer.from(encodeWriteBatch(plain)));
+  });
+
   it('writes the sub column only when some sub-millisecond part is not 0', () => {
     const at = (ts: bigint): number =>
       encodeWriteBatch(batchOf([{ measurement: 'm', tags: [], fields: [{ key: 'v', value: floatValue(1) }], timestamp: ts }])).length;
