@@ -37,6 +37,11 @@ export class ChunkedColumn {
   length = 0;
   /** Every point so far came strictly after the one before: the chunks read in order are sorted and unique. */
   private inOrder = true;
+  // The time of the last point appended, kept here rather than read back from its chunk: that read
+  // was the first touch of the chunk's memory, a cache miss per series and write, and the biggest
+  // single cost of writing one sample to each of many series.
+  private lastMs = -Infinity;
+  private lastSub = 0;
 
   constructor(
     readonly type: FieldType,
@@ -72,6 +77,10 @@ export class ChunkedColumn {
       from += n;
     }
     this.length += src.length;
+    if (src.length > 0) {
+      this.lastMs = src.ms[src.length - 1]!;
+      this.lastSub = src.sub[src.length - 1]!;
+    }
     return allocated;
   }
 
@@ -95,16 +104,16 @@ export class ChunkedColumn {
       this.chunkList = [sorted];
       this.length = sorted.length;
       this.inOrder = true;
+      if (sorted.length > 0) {
+        this.lastMs = sorted.ms[sorted.length - 1]!;
+        this.lastSub = sorted.sub[sorted.length - 1]!;
+      }
     }
     return this.chunkList;
   }
 
   private continuesInOrder(src: Column): boolean {
-    const last = this.chunkList[this.chunkList.length - 1];
-    if (last !== undefined && last.length > 0) {
-      const i = last.length - 1;
-      if (src.ms[0]! < last.ms[i]! || (src.ms[0] === last.ms[i] && src.sub[0]! <= last.sub[i]!)) return false;
-    }
+    if (src.ms[0]! < this.lastMs || (src.ms[0] === this.lastMs && src.sub[0]! <= this.lastSub)) return false;
     return src.isStrictlySorted();
   }
 }
