@@ -362,7 +362,7 @@ export class LocalRouter implements ShardRouter {
       const shard = policy.shardOf(series.key);
       let part = parts.get(shard);
       if (part === undefined) parts.set(shard, (part = new WriteBatch()));
-      part.seriesByKey(series.key, series.measurement, series.tags).fields.push(...series.fields);
+      part.addNewSeries(series.key, series.measurement, series.tags, series.keyBytes).fields.push(...series.fields);
     }
     const results = await Promise.all([...parts].map(([shard, part]) => shard.write(part)));
     let written = 0;

@@ -45,7 +45,8 @@ export class BatchSeries {
  */
 export class WriteBatch {
   readonly series: BatchSeries[] = [];
-  private readonly byKey = new Map<string, BatchSeries>();
+  /** Built on the first lookup: batches unpacked from a worker are never looked up in. */
+  private byKey: Map<string, BatchSeries> | undefined;
   /**
    * What the adapter filling the batch keeps about it between calls, so that it is dropped with
    * the batch (the line protocol parser keeps its series table here). Not part of the points.
@@ -56,12 +57,21 @@ export class WriteBatch {
 
   /** The batch's entry for a series given by its canonical key (see `canonicalSeriesKey`), and the key's UTF-8 bytes if at hand. */
   seriesByKey(key: string, measurement: string, sortedTags: readonly Tag[], keyBytes?: Uint8Array): BatchSeries {
-    let entry = this.byKey.get(key);
+    const byKey = (this.byKey ??= new Map(this.series.map((s) => [s.key, s])));
+    let entry = byKey.get(key);
     if (entry === undefined) {
       entry = new BatchSeries(key, measurement, sortedTags, keyBytes);
-      this.byKey.set(key, entry);
+      byKey.set(key, entry);
       this.series.push(entry);
     }
+    return entry;
+  }
+
+  /** Adds a series the caller knows the batch does not hold yet, without looking it up. */
+  addNewSeries(key: string, measurement: string, sortedTags: readonly Tag[], keyBytes?: Uint8Array): BatchSeries {
+    const entry = new BatchSeries(key, measurement, sortedTags, keyBytes);
+    this.byKey?.set(key, entry);
+    this.series.push(entry);
     return entry;
   }
 

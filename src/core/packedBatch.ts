@@ -184,7 +184,8 @@ export function unpackBatch(packed: PackedBatch, table: SeriesTable): WriteBatch
   const series: BatchSeries[] = [];
   for (const id of packed.seriesIds) {
     const { key, measurement, tags, keyBytes } = table.of(id);
-    series.push(batch.seriesByKey(key, measurement, tags, keyBytes));
+    // The packing side's batch held each series once.
+    series.push(batch.addNewSeries(key, measurement, tags, keyBytes));
   }
   const { columns } = packed;
   const at = [0, 0, 0, 0, 0, 0];
