@@ -22,6 +22,9 @@ import { replaySegment, type RecordHandler, type WalCorruption } from './reader.
  * - `os-default`: the WAL never syncs on the append path; the OS writes back when it likes.
  * - `none`: nothing is written at all.
  */
+
+/** The largest framing buffer a WAL keeps between batches (see framingBuffer). */
+const MAX_KEPT_FRAMING_BYTES = 8 * 1024 * 1024;
 export type WalDurability =
   | { readonly mode: 'every-write' }
   | { readonly mode: 'periodic'; readonly intervalMs: number }
@@ -289,6 +292,20 @@ export class Wal {
     });
   }
 
+  /**
+   * A buffer of `size` bytes to frame a batch in, the same one for every batch: batches are written
+   * one at a time (`serial`), each before the next is framed. A buffer per batch was a megabyte per
+   * remote write request of 50,000 samples, and its garbage collection a sixth of ingest time.
+   */
+  private framingBuffer(size: number): Buffer {
+    // A rare large batch gets a buffer of its own rather than one kept for good.
+    if (size > MAX_KEPT_FRAMING_BYTES) return Buffer.allocUnsafe(size);
+    if (this.framing.length < size) this.framing = Buffer.allocUnsafe(Math.min(Math.max(size, 2 * this.framing.length), MAX_KEPT_FRAMING_BYTES));
+    return this.framing.subarray(0, size);
+  }
+
+  private framing: Buffer = Buffer.alloc(0);
+
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.tail.then(fn);
     this.tail = run.then(noop, noop);
@@ -336,7 +353,7 @@ export class Wal {
       n++;
     }
     const batch = this.queue.splice(0, n);
-    const buf = Buffer.allocUnsafe(size);
+    const buf = this.framingBuffer(size);
     let off = 0;
     for (const p of batch) off = frameRecord(buf, off, p.payload);
 
