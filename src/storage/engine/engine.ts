@@ -28,7 +28,7 @@ import { SeriesIndex, type Matcher } from '../../index/index.ts';
 import { NodeFs, isErrnoCode, mkdirDurable, writeFileAtomic, type Fs } from '../fs/index.ts';
 import { MemTable } from '../memtable/index.ts';
 import { BlockCache, SegmentReader, segmentFileName, writeSegment, type SeriesToWrite } from '../segment/index.ts';
-import { Wal, WalRecordType, segmentName, decodeWriteBatch, encodeWriteBatch, type ReplayReport } from '../wal/index.ts';
+import { Wal, WalRecordType, segmentName, decodeWriteBatch, writeBatchRecord, type ReplayReport } from '../wal/index.ts';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './options.ts';
 import { Partition } from './partition.ts';
 import {
@@ -306,7 +306,8 @@ export class StorageEngine {
       const memtable = this.active;
       memtable.beginWrite();
       try {
-        await this.wal.append(encodeWriteBatch(accepted));
+        // Encoded when the WAL frames it, into the WAL's own buffer; the batch does not change meanwhile.
+        await this.wal.append(writeBatchRecord(accepted));
         this.apply(memtable, accepted);
       } finally {
         memtable.endWrite();

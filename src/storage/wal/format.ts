@@ -54,10 +54,22 @@ export function recordCrc(lengthBytes: Uint8Array, payload: Uint8Array): number 
   return crc32c(payload, crc32c(lengthBytes));
 }
 
+/**
+ * A record payload written straight into the WAL's framing buffer when its batch is framed (see
+ * Wal.append), so that it is never held in a buffer of its own.
+ */
+export interface RecordWriter {
+  readonly length: number;
+  /** Writes the payload's `length` bytes at `dst[at]`. */
+  writeTo(dst: Uint8Array, at: number): void;
+}
+
 /** Writes one framed record at `dst[off]`; returns the offset after it. */
-export function frameRecord(dst: Buffer, off: number, payload: Uint8Array): number {
+export function frameRecord(dst: Buffer, off: number, payload: Uint8Array | RecordWriter): number {
   dst.writeUInt32LE(payload.length, off);
-  dst.writeUInt32LE(recordCrc(dst.subarray(off, off + 4), payload), off + 4);
-  dst.set(payload, off + RECORD_HEADER_BYTES);
+  const at = off + RECORD_HEADER_BYTES;
+  if (payload instanceof Uint8Array) dst.set(payload, at);
+  else payload.writeTo(dst, at);
+  dst.writeUInt32LE(recordCrc(dst.subarray(off, off + 4), dst.subarray(at, at + payload.length)), off + 4);
   return off + RECORD_HEADER_BYTES + payload.length;
 }

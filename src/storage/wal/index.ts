@@ -9,5 +9,5 @@ export {
 } from './wal.ts';
 export type { RecordHandler, WalCorruption, WalCorruptionReason } from './reader.ts';
 export { WalBrokenError, WalClosedError, WalWriteError } from './errors.ts';
-export { MAX_RECORD_BYTES, SEGMENT_HEADER_BYTES, RECORD_HEADER_BYTES, segmentName } from './format.ts';
-export { WalRecordType, decodeWriteBatch, encodeWriteBatch, walRecordType } from './record.ts';
+export { MAX_RECORD_BYTES, SEGMENT_HEADER_BYTES, RECORD_HEADER_BYTES, segmentName, type RecordWriter } from './format.ts';
+export { WalRecordType, decodeWriteBatch, encodeWriteBatch, walRecordType, writeBatchRecord } from './record.ts';

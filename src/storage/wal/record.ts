@@ -1,6 +1,5 @@
 import {
   ByteReader,
-  ByteWriter,
   Column,
   DecodeError,
   FieldType,
@@ -13,6 +12,7 @@ import {
   type ReadErrorFactory,
   type Tag,
 } from '../../core/index.ts';
+import type { RecordWriter } from './format.ts';
 
 /**
  * WAL record payloads (docs/format/wal.md, "Record payloads"). The first byte is the record type;
@@ -36,17 +36,27 @@ function allSubZero(sub: Int32Array, n: number): boolean {
   return true;
 }
 
-// Whether each field's sub column is all zero, found while sizing; grown as needed, reused.
-let subZeroFlags = new Uint8Array(1024);
+/** Encodes a batch as a type-1 WAL record payload (see writeBatchRecord). */
+export function encodeWriteBatch(batch: WriteBatch): Uint8Array {
+  const record = writeBatchRecord(batch);
+  const out = new Uint8Array(record.length);
+  record.writeTo(out, 0);
+  return out;
+}
 
 /**
- * Encodes a batch as a type-1 WAL record payload. Sizes first and allocates once; columns are
- * copied as whole byte ranges, so the cost is per series and field, plus a memcpy per column.
+ * A batch as a type-1 WAL record payload, sized now and written when asked: the batch's columns
+ * must stay as they are until then. Columns are copied as whole byte ranges, so the cost is per
+ * series and field, plus a memcpy per column.
  */
-export function encodeWriteBatch(batch: WriteBatch): Uint8Array {
+export function writeBatchRecord(batch: WriteBatch): RecordWriter {
   const allSeries = batch.series;
   let size = 1 + 4;
   let fields = 0;
+  for (const series of allSeries) fields += series.fields.length;
+  // Whether each field's sub column is all zero, found while sizing.
+  const subZero = new Uint8Array(fields);
+  fields = 0;
   // Most batches repeat a few field names (every remote-write series has "value"): measure and
   // encode a name once while it repeats.
   let lastName: string | undefined;
@@ -63,13 +73,8 @@ export function encodeWriteBatch(batch: WriteBatch): Uint8Array {
         lastNameBytes = Buffer.byteLength(name, 'utf8');
       }
       size += 4 + lastNameBytes + 1 + 1 + 4 + n * 8;
-      if (fields === subZeroFlags.length) {
-        const grown = new Uint8Array(fields * 2);
-        grown.set(subZeroFlags);
-        subZeroFlags = grown;
-      }
       const zero = allSubZero(column.sub, n);
-      subZeroFlags[fields++] = zero ? 1 : 0;
+      subZero[fields++] = zero ? 1 : 0;
       if (!zero) size += n * 4;
       switch (column.type) {
         case FieldType.Float:
@@ -88,21 +93,30 @@ export function encodeWriteBatch(batch: WriteBatch): Uint8Array {
       }
     }
   }
+  return { length: size, writeTo: (dst, at) => writeRecord(batch, subZero, size, dst, at) };
+}
 
-  // Sized exactly above: the loop writes through `buf` and `pos` with no per-write checks, as the
-  // codecs' hot loops do (a writer call per field was 10% slower). Strings go through the writer.
-  const w = new ByteWriter(size);
-  const buf = w.buf;
-  buf[0] = WalRecordType.WriteBatch;
-  let pos = putU32(buf, 1, allSeries.length);
+// Sized exactly by writeBatchRecord: the loop writes through `buf` and `pos` with no per-write
+// checks, as the codecs' hot loops do (a writer call per field was 10% slower).
+function writeRecord(batch: WriteBatch, subZero: Uint8Array, size: number, buf: Uint8Array, at: number): void {
+  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const putString = (pos: number, s: string): number => {
+    const n = text.write(s, pos + 4, 'utf8');
+    putU32(buf, pos, n);
+    return pos + 4 + n;
+  };
+  const allSeries = batch.series;
+  buf[at] = WalRecordType.WriteBatch;
+  let pos = putU32(buf, at + 1, allSeries.length);
   let f = 0;
-  lastName = undefined;
+  let lastName: string | undefined;
   let lastNameAt = 0;
+  let lastNameBytes = 0;
   for (let s = 0; s < allSeries.length; s++) {
     const series = allSeries[s]!;
     const keyBytes = series.keyBytes;
     if (keyBytes === undefined) {
-      pos = w.putString(pos, series.key);
+      pos = putString(pos, series.key);
     } else {
       pos = putU32(buf, pos, keyBytes.length);
       buf.set(keyBytes, pos);
@@ -120,10 +134,10 @@ export function encodeWriteBatch(batch: WriteBatch): Uint8Array {
       } else {
         lastName = name;
         lastNameAt = pos;
-        pos = w.putString(pos, name);
+        pos = putString(pos, name);
         lastNameBytes = pos - lastNameAt - 4;
       }
-      const zero = subZeroFlags[f++] === 1;
+      const zero = subZero[f++] === 1;
       buf[pos++] = column.type;
       buf[pos++] = zero ? FLAG_SUB_ZERO : 0;
       pos = putU32(buf, pos, n);
@@ -131,15 +145,13 @@ export function encodeWriteBatch(batch: WriteBatch): Uint8Array {
       if (!zero) pos = putRawArray(buf, pos, column.sub, n);
       if (column.type === FieldType.String) {
         const values = column.values as string[];
-        for (let i = 0; i < n; i++) pos = w.putString(pos, values[i]!);
+        for (let i = 0; i < n; i++) pos = putString(pos, values[i]!);
       } else {
         pos = putRawArray(buf, pos, column.values as RawArray, n);
       }
     }
   }
-  if (pos !== size) throw new Error(`BUG: WriteBatch record sized ${size} bytes but encoded ${pos}`);
-  w.pos = pos;
-  return w.finish();
+  if (pos - at !== size) throw new Error(`BUG: WriteBatch record sized ${size} bytes but encoded ${pos - at}`);
 }
 
 /** Splits a canonical series key; keys without escapes (nearly all) take a fast path. */

@@ -8,6 +8,7 @@ import {
   SEGMENT_HEADER_BYTES,
   encodeSegmentHeader,
   frameRecord,
+  type RecordWriter,
   parseSegmentName,
   segmentName,
 } from './format.ts';
@@ -70,7 +71,7 @@ export const DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
 interface Pending {
   /** Appends are numbered in call order, so that a rotation can cut the queue where it was called. */
   readonly id: number;
-  readonly payload: Uint8Array;
+  readonly payload: Uint8Array | RecordWriter;
   readonly resolve: () => void;
   readonly reject: (err: Error) => void;
 }
@@ -163,9 +164,9 @@ export class Wal {
    * mode `every-write`); rejects with `WalWriteError` if writing or syncing its batch failed, and
    * with `WalBrokenError` or `WalClosedError` if the WAL cannot take appends. A rejected append
    * is not acknowledged, though its bytes may survive in the file and come back on replay.
-   * `payload` (1 byte to 256 MiB) must not be modified until the promise settles.
+   * `payload` (1 byte to 256 MiB), or what a RecordWriter writes, must not change until the promise settles.
    */
-  append(payload: Uint8Array): Promise<void> {
+  append(payload: Uint8Array | RecordWriter): Promise<void> {
     if (this.closed) return Promise.reject(new WalClosedError(this.dir));
     if (this.brokenBy !== undefined) return Promise.reject(new WalBrokenError(this.dir, this.brokenBy));
     if (payload.length === 0 || payload.length > MAX_RECORD_BYTES) {
@@ -352,10 +353,22 @@ export class Wal {
       size += next;
       n++;
     }
-    const batch = this.queue.splice(0, n);
-    const buf = this.framingBuffer(size);
+    const taken = this.queue.splice(0, n);
+    const framing = this.framingBuffer(size);
+    // A record that cannot write itself (a bug in its encoder) fails alone; the others go on.
+    const batch: Pending[] = [];
     let off = 0;
-    for (const p of batch) off = frameRecord(buf, off, p.payload);
+    for (const p of taken) {
+      try {
+        off = frameRecord(framing, off, p.payload);
+        batch.push(p);
+      } catch (err) {
+        p.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    if (batch.length === 0) return;
+    const buf = framing.subarray(0, off);
+    size = off;
 
     const at = segment.written;
     try {

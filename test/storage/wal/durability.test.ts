@@ -42,6 +42,24 @@ describe('WAL durability: append, crash, reopen, replay', () => {
     await wal.close();
   });
 
+  it('takes records that write themselves when framed, beside plain ones; one that fails to write fails alone', async () => {
+    const fs = new MemFs();
+    const wal = await Wal.open(fs, DIR, { durability: { mode: 'every-write' } });
+    const writer = (i: number) => {
+      const bytes = payload(i, 40 + i);
+      return { length: bytes.length, writeTo: (dst: Uint8Array, at: number) => dst.set(bytes, at) };
+    };
+    const broken = { length: 10, writeTo: () => { throw new Error('cannot write'); } };
+    const results = await Promise.allSettled([wal.append(writer(0)), wal.append(payload(1)), wal.append(broken), wal.append(writer(3))]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    await wal.append(writer(4));
+    const { ids, report, wal: reopened } = await reopenAndReplay(fs.crashClone());
+    assert.deepEqual(report.corruptions, []);
+    assert.deepEqual(ids, [0, 1, 3, 4]);
+    await reopened.close();
+    await wal.close();
+  });
+
   it('periodic: a crash keeps the records up to the last timer sync', async () => {
     const mem = new MemFs();
     const fs = new ErrorFs(mem);
