@@ -50,6 +50,9 @@ import { blockOverlaps, hasPointsOutside, hasPointsWithin } from './deleted.ts';
 import { acquireDataDirLock, releaseDataDirLock } from './lock.ts';
 import type { ScanReport } from '../scan.ts';
 
+/** How many series a flush prepares between turns of the event loop (see writeMemTable). */
+const FLUSH_YIELD_SERIES = 512;
+
 export interface WriteResult {
   /** Points (field values) written and durable per the WAL mode. */
   readonly written: number;
@@ -459,8 +462,13 @@ export class StorageEngine {
     const perPartition = new Map<number, SeriesToWrite[]>();
     const duration = this.options.partitionDurationMs;
     const keys = [...memtable.series.keys()].sort();
-    for (const key of keys) {
-      const series = memtable.series.get(key)!;
+    for (let k = 0; k < keys.length; k++) {
+      // Sorting and cutting every column of a full MemTable takes a few hundred milliseconds:
+      // let writes in between rather than hold them all that time.
+      if (k % FLUSH_YIELD_SERIES === FLUSH_YIELD_SERIES - 1) await new Promise((resolve) => setImmediate(resolve));
+      const key = keys[k]!;
+      const series = memtable.series.get(key);
+      if (series === undefined) continue; // deleted meanwhile
       const fieldsByPartition = new Map<number, Array<{ name: string; column: Column }>>();
       for (const [name, chunked] of series.fields) {
         const column = chunked.toColumn().sortedUnique();
