@@ -31,7 +31,7 @@ const V1_MESSAGE = 'prometheus.WriteRequest';
 const V2_MESSAGE = 'io.prometheus.write.v2.Request';
 
 /** The remote write version a Content-Type asks for. No Content-Type is 1.0, which predates the header's use. */
-export function remoteWriteVersion(contentType: string): 1 | 2 {
+function remoteWriteVersion(contentType: string): 1 | 2 {
   if (contentType.trim() === '') return 1;
   const [mediaType, ...params] = contentType.split(';').map((p) => p.trim());
   if (mediaType!.toLowerCase() !== 'application/x-protobuf') {

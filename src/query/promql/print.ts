@@ -164,7 +164,7 @@ export function formatDuration(ms: number): string {
 }
 
 /** Go's `strconv.Quote`: double quotes, Go escapes, non-printable characters as `\x`/`\u`/`\U`. */
-export function goQuote(text: string): string {
+function goQuote(text: string): string {
   let out = '"';
   for (const ch of text) {
     const code = ch.codePointAt(0)!;

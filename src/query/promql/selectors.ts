@@ -9,7 +9,7 @@ const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
 
 /** Prometheus's staleness marker: a NaN with the payload 2 (bits 0x7ff0000000000002). */
-export function isStaleMarker(value: number): boolean {
+function isStaleMarker(value: number): boolean {
   if (value === value) return false;
   bits[0] = value;
   return words[0] === 2 && words[1] === 0x7ff00000;
@@ -61,7 +61,7 @@ export function windowBounds(ms: Float64Array, endMs: number, rangeMs: number): 
 }
 
 /** The first index whose time is after `t` (binary search). */
-export function firstAfter(ms: Float64Array, t: number): number {
+function firstAfter(ms: Float64Array, t: number): number {
   let lo = 0;
   let hi = ms.length;
   while (lo < hi) {

@@ -62,7 +62,7 @@ export interface MatrixValue {
 
 export type Value = ScalarValue | StringValue | VectorValue | MatrixValue;
 
-export const VECTOR_DUPLICATE = 'vector cannot contain metrics with the same labelset';
+const VECTOR_DUPLICATE = 'vector cannot contain metrics with the same labelset';
 
 /**
  * Series with equal label sets joined into one, as Prometheus joins a step's output by label
