@@ -135,6 +135,17 @@ describe('Prometheus query API', () => {
     assert.deepEqual(res.body, { status: 'error', errorType: 'execution', error: 'query would select more than 2 series (query_max_series)' });
   });
 
+  it('gzips a large answer for a client that accepts it, and only then', async () => {
+    const query = { query: 'up', start: T0, end: T0 + 600, step: 1 };
+    const zipped = await request(handler).get('/api/v1/query_range').set('Accept-Encoding', 'gzip').query(query);
+    assert.equal(zipped.status, 200);
+    assert.equal(zipped.headers['content-encoding'], 'gzip');
+    const plain = await request(handler).get('/api/v1/query_range').set('Accept-Encoding', 'identity').query(query);
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.deepEqual(zipped.body, plain.body);
+    assert.equal(plain.body.data.result[0].values.length, 601);
+  });
+
   it('answers an empty vector for a database nothing was written to', async () => {
     const { handler: empty } = await openApp();
     const res = await request(empty).get('/api/v1/query').query({ query: 'up', time: T0 });
