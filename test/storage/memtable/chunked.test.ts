@@ -24,6 +24,30 @@ describe('ChunkedColumn', () => {
     assert.equal(chunked.sortedChunks(), chunked.chunks, 'nothing to sort');
   });
 
+  it('keeps sub-millisecond parts, zero or not, through appends, sorting and appends after it', () => {
+    const chunked = new ChunkedColumn(FieldType.Float, 4, new ChunkStore());
+    const point = (ms: number, sub: number) => {
+      const c = new Column(FieldType.Float, 1);
+      c.pushFloat(ms, sub, ms);
+      return c;
+    };
+    const written: Array<[number, number]> = [];
+    for (let i = 0; i < 40; i++) {
+      const sub = i % 3 === 0 ? 0 : i * 1000;
+      chunked.append(point(i * 10, sub));
+      written.push([i * 10, sub]);
+    }
+    chunked.append(point(5, 7)); // out of order: the next read sorts
+    written.push([5, 7]);
+    chunked.sortedChunks();
+    for (let i = 40; i < 45; i++) {
+      chunked.append(point(i * 10, 0));
+      written.push([i * 10, 0]);
+    }
+    const read = chunked.sortedChunks().flatMap((c) => Array.from({ length: c.length }, (_, i): [number, number] => [c.ms[i]!, c.sub[i]!]));
+    assert.deepEqual(read, written.sort((a, b) => a[0] - b[0]));
+  });
+
   it('cuts the chunks of many columns out of a few shared buffers', () => {
     const store = new ChunkStore();
     const columns = Array.from({ length: 1000 }, (_, s) => new ChunkedColumn(FieldType.Float, 16 + (s % 200), store));
