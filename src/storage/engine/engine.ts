@@ -26,7 +26,7 @@ import {
 } from '../../core/index.ts';
 import { SeriesIndex, type Matcher } from '../../index/index.ts';
 import { NodeFs, isErrnoCode, mkdirDurable, writeFileAtomic, type Fs } from '../fs/index.ts';
-import { MemTable } from '../memtable/index.ts';
+import { MemTable, type ChunkedColumn } from '../memtable/index.ts';
 import { BlockCache, SegmentReader, segmentFileName, writeSegment, type SeriesToWrite } from '../segment/index.ts';
 import { Wal, WalRecordType, segmentName, decodeWriteBatch, writeBatchRecord, type ReplayReport } from '../wal/index.ts';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './options.ts';
@@ -458,49 +458,65 @@ export class StorageEngine {
     }
   }
 
+  /**
+   * Writes the MemTable as one segment per partition it has points in. Each series' columns are
+   * sorted and cut only while its partition's segment is written, one series at a time: preparing
+   * them all first held a second copy of the whole MemTable for the length of the flush.
+   */
   private async writeMemTable(memtable: MemTable, seq: number): Promise<Partition[]> {
-    const perPartition = new Map<number, SeriesToWrite[]>();
     const duration = this.options.partitionDurationMs;
+    const keysByPartition = new Map<number, string[]>();
     const keys = [...memtable.series.keys()].sort();
     for (let k = 0; k < keys.length; k++) {
-      // Sorting and cutting every column of a full MemTable takes a few hundred milliseconds:
-      // let writes in between rather than hold them all that time.
+      // Finding the partitions of a full MemTable's points takes a while: let writes in between.
       if (k % FLUSH_YIELD_SERIES === FLUSH_YIELD_SERIES - 1) await new Promise((resolve) => setImmediate(resolve));
-      const key = keys[k]!;
-      const series = memtable.series.get(key);
+      const series = memtable.series.get(keys[k]!);
       if (series === undefined) continue; // deleted meanwhile
-      const fieldsByPartition = new Map<number, Array<{ name: string; column: Column }>>();
-      for (const [name, chunked] of series.fields) {
-        const column = chunked.toColumn().sortedUnique();
-        let start = 0;
-        while (start < column.length) {
-          const pStart = this.partitionStartFor(column.ms[start]!, duration);
-          const pEnd = this.partitionFor(pStart, duration).endMs;
-          let end = start;
-          while (end < column.length && column.ms[end]! < pEnd) end++;
-          let list = fieldsByPartition.get(pStart);
-          if (list === undefined) fieldsByPartition.set(pStart, (list = []));
-          list.push({ name, column: start === 0 && end === column.length ? column : column.slice(start, end) });
-          start = end;
-        }
-      }
-      for (const [pStart, fields] of fieldsByPartition) {
-        let list = perPartition.get(pStart);
-        if (list === undefined) perPartition.set(pStart, (list = []));
-        list.push({ key, id: series.id, fields });
+      for (const pStart of this.partitionsOf(series.fields.values(), duration)) {
+        let list = keysByPartition.get(pStart);
+        if (list === undefined) keysByPartition.set(pStart, (list = []));
+        list.push(keys[k]!);
       }
     }
     const touched: Partition[] = [];
-    for (const [pStart, series] of perPartition) {
+    for (const [pStart, partitionKeys] of [...keysByPartition].sort((a, b) => a[0] - b[0])) {
       const partition = await this.ensurePartitionDir(this.partitionFor(pStart, duration));
-      const written = await writeSegment(this.fs, partition.dir, segmentFileName(seq, seq), series, {
+      const written = await writeSegment(this.fs, partition.dir, segmentFileName(seq, seq), seriesIn(memtable, partitionKeys, partition), {
         maxPointsPerBlock: this.options.maxPointsPerBlock,
-        expectedSeries: series.length,
+        expectedSeries: partitionKeys.length,
       });
       partition.addSegment(await SegmentReader.open(this.fs, written.path, seq, seq, this.cache));
       touched.push(partition);
     }
     return touched;
+  }
+
+  /** The starts of the partitions the columns have points in, read from their times without copying them. */
+  private partitionsOf(columns: Iterable<ChunkedColumn>, duration: number): Set<number> {
+    const starts = new Set<number>();
+    let pStart = NaN;
+    let pEnd = NaN;
+    for (const chunked of columns) {
+      if (chunked.length === 0) continue;
+      const chunks = chunked.sortedChunks();
+      const last = chunks[chunks.length - 1]!;
+      // Sorted: when the first and the last point share a partition, so do all (nearly always).
+      const first = this.partitionStartFor(chunks[0]!.ms[0]!, duration);
+      if (last.ms[last.length - 1]! < this.partitionFor(first, duration).endMs) {
+        starts.add(first);
+        continue;
+      }
+      for (const chunk of chunks) {
+        for (let i = 0; i < chunk.length; i++) {
+          const ms = chunk.ms[i]!;
+          if (ms >= pStart && ms < pEnd) continue;
+          pStart = this.partitionStartFor(ms, duration);
+          pEnd = this.partitionFor(pStart, duration).endMs;
+          starts.add(pStart);
+        }
+      }
+    }
+    return starts;
   }
 
   /**
@@ -925,4 +941,32 @@ export class StorageEngine {
   private checkOpen(): void {
     if (this.closed) throw new EngineClosedError();
   }
+}
+
+/** The series of `keys` (sorted) with their points in `partition`, each column sorted and cut as it is asked for. */
+function* seriesIn(memtable: MemTable, keys: readonly string[], partition: Partition): Generator<SeriesToWrite> {
+  for (const key of keys) {
+    const series = memtable.series.get(key);
+    if (series === undefined) continue; // deleted meanwhile
+    const fields: Array<{ name: string; column: Column }> = [];
+    for (const [name, chunked] of series.fields) {
+      const column = chunked.toColumn().sortedUnique();
+      const from = firstAtOrAfter(column, partition.startMs);
+      const to = firstAtOrAfter(column, partition.endMs);
+      if (from < to) fields.push({ name, column: from === 0 && to === column.length ? column : column.slice(from, to) });
+    }
+    if (fields.length > 0) yield { key, id: series.id, fields };
+  }
+}
+
+/** The first index of a sorted column whose time is `ms` or later. */
+function firstAtOrAfter(column: Column, ms: number): number {
+  let lo = 0;
+  let hi = column.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (column.ms[mid]! < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
