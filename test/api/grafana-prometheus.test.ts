@@ -134,6 +134,14 @@ describe("Grafana's Prometheus datasource", () => {
     assert.equal(dataOf(await form(app, '/api/v1/format_query', { query: 'sum(rate(node_cpu_seconds_total{mode!="idle"}[5m]))by(instance)' })), 'sum by (instance) (rate(node_cpu_seconds_total{mode!="idle"}[5m]))');
   });
 
+  it('lists no alert rules, alerts, targets or Alertmanagers, as a Prometheus without them does', async () => {
+    // Grafana's alerting pages ask a Prometheus datasource for its rules; a 404 reads as a broken datasource.
+    assert.deepEqual(dataOf(await request(app).get('/api/v1/rules')), { groups: [] });
+    assert.deepEqual(dataOf(await request(app).get('/api/v1/alerts')), { alerts: [] });
+    assert.deepEqual(dataOf(await request(app).get('/api/v1/targets')), { activeTargets: [], droppedTargets: [] });
+    assert.deepEqual(dataOf(await request(app).get('/api/v1/alertmanagers')), { activeAlertmanagers: [], droppedAlertmanagers: [] });
+  });
+
   it('shows query errors as Prometheus reports them', async () => {
     const res = await form(app, '/api/v1/query_range', { query: 'rate(node_cpu_seconds_total)', ...aligned(START, END, 60) });
     assert.equal(res.status, 400);

@@ -15,6 +15,7 @@ import { formatQuery, parseQuery } from './expressions.ts';
 import { metricMetadata } from './metricMetadata.ts';
 import { labelNames, labelValues, series } from './series.ts';
 import { buildInfo, config, flags, runtimeInfo, tsdbStatus } from './status.ts';
+import { alertmanagers, alerts, rules, targets, targetsMetadata } from './scrapeAndAlert.ts';
 import { remoteRead } from './read.ts';
 import { remoteWrite, type Target } from './write.ts';
 
@@ -56,6 +57,11 @@ export function registerPrometheusRoutes(router: Router<AuthState>, state: Serve
   router.get('/api/v1/status/flags', api(flags));
   router.get('/api/v1/status/config', api(config));
   router.get('/api/v1/status/tsdb', api(tsdbStatus));
+  router.get('/api/v1/rules', api(rules));
+  router.get('/api/v1/alerts', api(alerts));
+  router.get('/api/v1/targets', api(targets));
+  router.get('/api/v1/targets/metadata', api(targetsMetadata));
+  router.get('/api/v1/alertmanagers', api(alertmanagers));
   router.post('/api/v1/write', write(false));
   router.post('/api/v1/read', read(false));
   router.post('/api/v1/prom/write', write(true));
