@@ -146,6 +146,16 @@ describe('Prometheus query API', () => {
     assert.equal(plain.body.data.result[0].values.length, 601);
   });
 
+  it('answers the same over a database split into shards', async () => {
+    const { handler: sharded } = await openApp({}, 4);
+    await seed(sharded);
+    for (const query of ['sum(up)', 'count by (instance) (node_cpu_seconds)', 'up']) {
+      const one = await request(handler).get('/api/v1/query_range').query({ query, start: T0, end: T0 + 600, step: 60 });
+      const four = await request(sharded).get('/api/v1/query_range').query({ query, start: T0, end: T0 + 600, step: 60 });
+      assert.deepEqual(four.body, one.body, query);
+    }
+  });
+
   it('answers an empty vector for a database nothing was written to', async () => {
     const { handler: empty } = await openApp();
     const res = await request(empty).get('/api/v1/query').query({ query: 'up', time: T0 });
