@@ -1,8 +1,9 @@
 /**
  * The shared query planner and executor. Every query language compiles to a `LogicalQuery`
  * (plan.ts); `executeQuery` runs it against a ShardRouter and streams `ResultSeries` in InfluxDB's
- * order. PromQL's evaluator reads through `selectSeries`, the selection alone. `explainQuery` runs
- * a query and reports its plan and what the scan read and skipped.
+ * order. PromQL's evaluator (promql/) reads through `selectMetrics`, the selection in Prometheus's
+ * terms, over the same scan. `explainQuery` runs a query and reports its plan and what the scan
+ * read and skipped.
  *
  * Regular expressions anywhere in a LogicalQuery (FROM /re/, tag matchers, `fieldRegex` condition
  * leaves) are RE2, fully anchored, `.` matching newlines: the InfluxQL front end, whose `/re/`
@@ -27,7 +28,19 @@ export { QueryError, QueryLimitError, QueryTimeoutError } from './errors.ts';
 export { executeQuery } from './executor.ts';
 export { explainQuery, type ExplainResult } from './explain.ts';
 export { checkNamespace, selectSeries } from './select.ts';
-export { selectMetrics, METRIC_VALUE_FIELD, METRIC_HISTOGRAM_FIELD, METRIC_EXEMPLAR_FIELD, type MetricSelection, type MetricSeries } from './metrics.ts';
+export {
+  selectMetrics,
+  metricSources,
+  splitSelector,
+  labelsOf,
+  METRIC_VALUE_FIELD,
+  METRIC_HISTOGRAM_FIELD,
+  METRIC_EXEMPLAR_FIELD,
+  type MetricSelection,
+  type MetricSeries,
+  type MetricSource,
+  type SplitSelector,
+} from './metrics.ts';
 export { formatInZone, zoneOffsetMinutes } from './timezone.ts';
 export {
   compareLabels,

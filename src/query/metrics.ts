@@ -40,7 +40,7 @@ export interface MetricSeries {
 }
 
 /** One field of one measurement read as a metric. */
-interface MetricSource {
+export interface MetricSource {
   readonly metric: string;
   readonly measurement: string;
   readonly field: string;
@@ -54,12 +54,11 @@ const NUMERIC_TYPES: ReadonlySet<FieldType> = new Set([FieldType.Float, FieldTyp
 export async function* selectMetrics(router: ShardRouter, selection: MetricSelection, ctx: QueryContext): AsyncGenerator<MetricSeries> {
   const namespace = namespaceOf(selection);
   checkNamespace(router, namespace);
-  const nameMatchers = selection.matchers.filter((m) => m.name === MEASUREMENT_NAME);
-  const labelMatchers = selection.matchers.filter((m) => m.name !== MEASUREMENT_NAME);
+  const selector = splitSelector(selection.matchers);
   const budget = new ScanBudget(ctx);
-  for (const source of metricSources(router, namespace, nameMatchers, selection.histograms === true)) {
+  for (const source of metricSources(router, namespace, selector.nameMatchers, selection.histograms === true)) {
     const fields = source.histograms ? [source.field, METRIC_HISTOGRAM_FIELD] : [source.field];
-    const request = { matchers: [{ name: MEASUREMENT_NAME, op: '=' as const, value: source.measurement }, ...labelMatchers], fields, range: selection.range };
+    const request = { matchers: selector.seriesMatchers(source), fields, range: selection.range };
     for await (const series of scan(router, namespace, request, budget, ctx)) {
       let floats: Column | undefined;
       let histograms: Column | undefined;
@@ -73,8 +72,27 @@ export async function* selectMetrics(router: ShardRouter, selection: MetricSelec
   }
 }
 
-/** The (measurement, field) pairs whose metric name the name matchers accept. */
-function metricSources(router: ShardRouter, namespace: Namespace, nameMatchers: readonly Matcher[], histograms: boolean): MetricSource[] {
+/** A selector split as the series index wants it: the metric name matchers, and those of one source's series. */
+export interface SplitSelector {
+  readonly nameMatchers: readonly Matcher[];
+  /** Per source: the measurement's own matcher, then the label matchers. */
+  seriesMatchers(source: MetricSource): Matcher[];
+}
+
+export function splitSelector(matchers: readonly Matcher[]): SplitSelector {
+  const nameMatchers = matchers.filter((m) => m.name === MEASUREMENT_NAME);
+  const labelMatchers = matchers.filter((m) => m.name !== MEASUREMENT_NAME);
+  return {
+    nameMatchers,
+    seriesMatchers: (source) => [{ name: MEASUREMENT_NAME, op: '=', value: source.measurement }, ...labelMatchers],
+  };
+}
+
+/**
+ * The (measurement, field) pairs whose metric name the name matchers accept; with `histograms`,
+ * also a measurement that holds native histograms only. The database must exist.
+ */
+export function metricSources(router: ShardRouter, namespace: Namespace, nameMatchers: readonly Matcher[], histograms: boolean): MetricSource[] {
   const accepts = (metric: string) => nameMatchers.every((m) => matchesValue(m, metric));
   const sources: MetricSource[] = [];
   const consider = (measurement: string, field: string, type: FieldType | undefined, fields: ReadonlyMap<string, FieldType>) => {
@@ -114,8 +132,8 @@ function metricSources(router: ShardRouter, namespace: Namespace, nameMatchers: 
   return sources;
 }
 
-/** `__name__` and the tags, sorted by name (tags come sorted; `__name__` goes where it sorts). */
-function labelsOf(metric: string, tags: readonly Tag[]): Tag[] {
+/** `__name__` and the tags, sorted by name (tags come sorted; `__name__` goes where it sorts, in byte order as Prometheus sorts label names). */
+export function labelsOf(metric: string, tags: readonly Tag[]): Tag[] {
   const labels: Tag[] = [];
   let placed = false;
   for (const tag of tags) {

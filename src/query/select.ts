@@ -4,7 +4,7 @@
  * yields to the event loop, so a heavy query never stalls ingest or other requests, and checks
  * the query's AbortSignal there. Points loaded are counted against `maxPoints`.
  *
- * This is also what the PromQL evaluator reads through (`selectSeries`).
+ * PromQL's selectors and remote read read through it too, by way of `selectMetrics` (metrics.ts).
  */
 import { DatabaseNotFoundError, RetentionPolicyNotFoundError, type Namespace, type ScanReport, type ShardRouter } from '../cluster/index.ts';
 import { RustsError } from '../core/index.ts';

@@ -10,6 +10,7 @@ import { MEASUREMENT_NAME, matchesValue, type Matcher } from '../../index/index.
 import {
   compareLabels,
   formatFloat,
+  labelsOf,
   METRIC_EXEMPLAR_FIELD,
   parsePromql,
   PromqlBadDataError,
@@ -21,7 +22,6 @@ import {
 import { authorize } from '../auth/index.ts';
 import { requestParams } from '../params.ts';
 import type { ServerState } from '../state.ts';
-import { labelsOf } from './catalog.ts';
 import { labelsJson, respondJson } from './envelope.ts';
 import type { PrometheusApiOptions } from './options.ts';
 import { parseTimeParam } from './params.ts';

@@ -11,11 +11,11 @@ import type { Context } from 'koa';
 import type { Namespace } from '../../cluster/index.ts';
 import type { Tag } from '../../core/index.ts';
 import { MEASUREMENT_NAME, type Matcher } from '../../index/index.ts';
-import { compareLabels, PromqlBadDataError } from '../../query/index.ts';
+import { compareLabels, PromqlBadDataError, splitSelector } from '../../query/index.ts';
 import { authorize } from '../auth/index.ts';
 import { requestParams } from '../params.ts';
 import type { ServerState } from '../state.ts';
-import { metricSources, seriesLabels, sortStrings, splitSelector } from './catalog.ts';
+import { catalogSources, seriesLabels, sortStrings } from './catalog.ts';
 import { applyLimit, checkTimeRangeParams, labelsJson, parseLimitParam, parseMatchParams, respondData, respondJson } from './envelope.ts';
 import type { PrometheusApiOptions } from './options.ts';
 import type { Target } from './write.ts';
@@ -75,7 +75,7 @@ function allLabelNames(state: ServerState, target: Target): Set<string> {
   const router = state.router;
   if (!router.hasDatabase(target.database)) return new Set();
   const names = new Set(router.tagKeys(target.database, []));
-  if (metricSources(router, namespaceOf(target), []).length > 0) names.add(MEASUREMENT_NAME);
+  if (catalogSources(router, namespaceOf(target), []).length > 0) names.add(MEASUREMENT_NAME);
   return names;
 }
 
@@ -85,7 +85,7 @@ function matchedLabelNames(state: ServerState, target: Target, selectors: readon
   if (!router.hasDatabase(target.database)) return names;
   for (const matchers of selectors) {
     const selector = splitSelector(matchers);
-    for (const source of metricSources(router, namespaceOf(target), selector.nameMatchers)) {
+    for (const source of catalogSources(router, namespaceOf(target), selector.nameMatchers)) {
       const seriesMatchers = selector.seriesMatchers(source);
       const keys = router.tagKeys(target.database, seriesMatchers);
       for (const key of keys) names.add(key);
@@ -100,7 +100,7 @@ function matchedLabelNames(state: ServerState, target: Target, selectors: readon
 function allLabelValues(state: ServerState, target: Target, name: string): Set<string> {
   const router = state.router;
   if (!router.hasDatabase(target.database)) return new Set();
-  if (name === MEASUREMENT_NAME) return new Set(metricSources(router, namespaceOf(target), []).map((s) => s.metric));
+  if (name === MEASUREMENT_NAME) return new Set(catalogSources(router, namespaceOf(target), []).map((s) => s.metric));
   return new Set(router.tagValues(target.database, name, []));
 }
 
@@ -110,7 +110,7 @@ function matchedLabelValues(state: ServerState, target: Target, name: string, se
   if (!router.hasDatabase(target.database)) return values;
   for (const matchers of selectors) {
     const selector = splitSelector(matchers);
-    for (const source of metricSources(router, namespaceOf(target), selector.nameMatchers)) {
+    for (const source of catalogSources(router, namespaceOf(target), selector.nameMatchers)) {
       const seriesMatchers = selector.seriesMatchers(source);
       if (name === MEASUREMENT_NAME) {
         if (router.seriesKeys(target.database, seriesMatchers).length > 0) values.add(source.metric);

@@ -13,7 +13,7 @@ import { authorize } from '../auth/index.ts';
 import { requestParams } from '../params.ts';
 import type { ServerState } from '../state.ts';
 import { VERSION } from '../version.ts';
-import { metricSources } from './catalog.ts';
+import { catalogSources } from './catalog.ts';
 import { respondData, respondJson } from './envelope.ts';
 import type { PrometheusApiOptions } from './options.ts';
 import type { Target } from './write.ts';
@@ -178,7 +178,7 @@ function labelPairCounts(state: ServerState, target: Target): Map<string, Map<st
     values.set(value, (values.get(value) ?? 0) + n);
   };
   const metricsByMeasurement = new Map<string, string[]>();
-  for (const source of metricSources(router, { database: target.database, retentionPolicy: target.retentionPolicy }, [])) {
+  for (const source of catalogSources(router, { database: target.database, retentionPolicy: target.retentionPolicy }, [])) {
     const metrics = metricsByMeasurement.get(source.measurement) ?? [];
     metrics.push(source.metric);
     metricsByMeasurement.set(source.measurement, metrics);
