@@ -4,10 +4,8 @@
  * least: `1e-07`), `NaN`, `+Inf`, `-Inf`.
  */
 export function formatFloat(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  if (Object.is(value, -0)) return '-0';
+  const special = specialText(value);
+  if (special !== undefined) return special;
   // JS switches to exponent form at the same magnitudes; Go writes at least two exponent digits.
   const text = String(value);
   const e = text.length - 3;
@@ -19,10 +17,8 @@ export function formatFloat(value: number): string {
  * the shortest decimal that reads back as the same float, never in exponent form.
  */
 export function formatFloatPlain(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  if (Object.is(value, -0)) return '-0';
+  const special = specialText(value);
+  if (special !== undefined) return special;
   const text = String(value);
   const e = text.indexOf('e');
   if (e < 0) return text;
@@ -45,11 +41,19 @@ export function formatFloatPlain(value: number): string {
  * exponent is below -4 or at least 6 (`1e+20`, `-1e+19`, `1.5e+06`, `123456`, `+Inf`).
  */
 export function formatFloatG(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
+  const special = specialText(value);
+  if (special !== undefined) return special;
   const [mantissa, exponentText] = value.toExponential().split('e') as [string, string];
   const exponent = Number(exponentText);
   if (exponent < -4 || exponent >= 6) return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
   return formatFloatPlain(value);
+}
+
+/** NaN, the infinities and negative zero, as Go prints them in every format. */
+function specialText(value: number): string | undefined {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  if (Object.is(value, -0)) return '-0';
+  return undefined;
 }
