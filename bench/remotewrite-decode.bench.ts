@@ -19,7 +19,7 @@
 import { createRequire } from 'node:module';
 import snappy from 'snappy';
 import { LocalRouter } from '../src/cluster/index.ts';
-import { silentLogger } from '../src/core/index.ts';
+import { SeriesIds, SeriesTable, silentLogger } from '../src/core/index.ts';
 import { DEFAULT_LABEL_LIMITS, decodeWriteRequest, prometheusProto, SeriesCache } from '../src/protocol/prometheus/index.ts';
 import { devopsDataset } from './lib/devops.ts';
 import { remoteWriteRequests, type RequestShape } from './lib/remotewrite.ts';
@@ -74,7 +74,7 @@ for (const shape of SHAPES) {
       for (const ts of message.timeseries) decoded += ts.samples.length;
     }
   });
-  const cache = new SeriesCache();
+  const cache = new SeriesCache(new SeriesIds(100_000));
   const handMs = timed(() => {
     for (const body of raw) decoded += decodeWriteRequest(body, { limits: DEFAULT_LABEL_LIMITS, cache }).samples;
   });
@@ -87,12 +87,14 @@ for (const shape of SHAPES) {
     await withTempDir('rusts-rw-decode-', async (dir) => {
       const router = await LocalRouter.open({ dataDir: dir, shards: 1 }, { logger: silentLogger });
       await router.createDatabase('prometheus');
-      const writeCache = new SeriesCache();
+      const writeCache = new SeriesCache(new SeriesIds(100_000));
+      const table = new SeriesTable();
       const cpu = process.cpuUsage();
       const start = performance.now();
       for (const b of bodies) {
-        const batch = decodeWriteRequest(snappy.uncompressSync(b.body, { asBuffer: true }) as Buffer, { limits: DEFAULT_LABEL_LIMITS, cache: writeCache }).batch;
-        await router.write({ database: 'prometheus' }, batch);
+        const { rows, newSeries } = decodeWriteRequest(snappy.uncompressSync(b.body, { asBuffer: true }) as Buffer, { limits: DEFAULT_LABEL_LIMITS, cache: writeCache });
+        table.learn(newSeries);
+        await router.writeRows({ database: 'prometheus' }, 'value', rows, table.list);
       }
       writeMs.push(performance.now() - start);
       const used = process.cpuUsage(cpu);

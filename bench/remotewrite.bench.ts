@@ -32,10 +32,11 @@
  *
  *   node --import tsx bench/remotewrite.bench.ts [--quick] [--only rusts,vm,prometheus] [--shapes A,B]
  *        [--hosts-a 500] [--hosts-b 1600] [--minutes 150] [--runs 1] [--shards 4] [--rusts-path /api/v1/write]
- *        [--rusts-wal every-write|periodic|os-default|none] [--cpu-prof DIR]
+ *        [--rusts-wal every-write|periodic|os-default|none] [--rusts-parse-workers N] [--cpu-prof DIR]
  *
  * --rusts-wal sets RusTs's `wal_durability` (default `every-write`, its default: an fsync before
  * each answer). The peers answer before anything is fsynced, like RusTs's `os-default`.
+ * --rusts-parse-workers sets RusTs's `[ingest] parse_workers` (default: the server's default).
  * --cpu-prof DIR runs the RusTs server with `node --cpu-prof` and prints each thread's top
  * self-time functions during the ingest.
  * --minutes above 175 makes Prometheus cut blocks from its head during the ingest (more CPU).
@@ -66,6 +67,7 @@ const RUSTS_PATH = stringArg('rusts-path', '/api/v1/write');
 // RusTs's default fsyncs before every answer; Prometheus and VictoriaMetrics answer before their
 // WAL or buffers reach the disk, which is RusTs's "os-default" (a killed process loses nothing).
 const RUSTS_WAL = stringArg('rusts-wal', 'every-write');
+const RUSTS_PARSE_WORKERS = stringArg('rusts-parse-workers', '');
 const CPU_PROF = stringArg('cpu-prof', '');
 
 const MINUTE_MS = 60_000;
@@ -143,7 +145,8 @@ const rusts: Target = {
   writePath: RUSTS_PATH,
   start(dir, dataDir, logFile, port, profileDir) {
     const configFile = join(dir, 'rusts.toml');
-    writeFileSync(configFile, `[storage]\nwal_durability = "${RUSTS_WAL}"\n`);
+    const ingest = RUSTS_PARSE_WORKERS === '' ? '' : `[ingest]\nparse_workers = ${Number(RUSTS_PARSE_WORKERS)}\n`;
+    writeFileSync(configFile, `[storage]\nwal_durability = "${RUSTS_WAL}"\n${ingest}`);
     return startRusts({ dataDir, logFile, port, profileDir, configFile });
   },
   async flush() {},
@@ -179,7 +182,7 @@ async function runOnce(target: Target, work: Workload, run: number, root: string
   if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true });
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = target.start(dir, dataDir, join(root, `${target.key}-${work.shape.key}-${run}.log`), port, profileDir);
+  const server = target.start(dir, dataDir, `/tmp/gc-${target.key}-${work.shape.key}.log`, port, profileDir);
   let window: [number, number] = [0, 0];
   let result: RunResult;
   try {

@@ -8,7 +8,6 @@ import { DEFAULT_LIMITS, rateLimit, type LimitsConfig } from './limits/index.ts'
 import { influxHeaders, influxQuery, registerInfluxRoutes } from './influx.ts';
 import { nativeQuery, registerNativeRoutes } from './native.ts';
 import { DEFAULT_PROMETHEUS_CONFIG, MetadataStore, registerPrometheusRoutes, type PrometheusConfig } from './prometheus/index.ts';
-import { SeriesCache } from '../protocol/prometheus/index.ts';
 import { ParsePool } from '../protocol/workers/index.ts';
 import type { ServerState } from './state.ts';
 import { VERSION } from './version.ts';
@@ -78,7 +77,6 @@ export function createApp(deps: AppDeps): Koa {
     prometheus: deps.prometheus ?? DEFAULT_PROMETHEUS_CONFIG,
     metadata: deps.metadata ?? MetadataStore.inMemory(),
     autoCreateDatabases: native.autoCreateDatabases,
-    seriesCache: new SeriesCache(),
     parsePool,
   });
   // One path, two languages: a JSON body without `q` is the native query model, anything else

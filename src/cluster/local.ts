@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { WriteBatch, type FieldType, type TimeRange, type Logger, type RustsError } from '../core/index.ts';
+import { WriteBatch, type FieldType, type TimeRange, type Logger, type RustsError, type SampleRows, type SeriesList } from '../core/index.ts';
 import type { Matcher, RoaringBitmap32 } from '../index/index.ts';
 import {
   BlockCache,
@@ -354,6 +354,33 @@ export class LocalRouter implements ShardRouter {
     return { written: result.written, dropped: result.dropped + expired, errors: [new PointsBeyondRetentionError(), ...result.errors] };
   }
 
+  async writeRows(namespace: Namespace, field: string, input: SampleRows, series: SeriesList): Promise<WriteResult> {
+    const policy = this.database(namespace.database).policy(namespace.retentionPolicy);
+    let rows = input;
+    if (policy.policy.duration > 0n) {
+      const cutoffMs = Date.now() - Number(policy.policy.duration / 1_000_000n);
+      rows = input.filter((i) => input.ms[i]! >= cutoffMs);
+    }
+    const expired = input.length - rows.length;
+    const result = await this.writeRowsToShards(policy, field, rows, series);
+    if (expired === 0) return result;
+    return { written: result.written, dropped: result.dropped + expired, errors: [new PointsBeyondRetentionError(), ...result.errors] };
+  }
+
+  private async writeRowsToShards(policy: Policy, field: string, rows: SampleRows, series: SeriesList): Promise<WriteResult> {
+    if (rows.length === 0) return { written: 0, dropped: 0, errors: [] };
+    if (policy.shards.length === 1) return policy.shards[0]!.writeRows(field, rows, series);
+    const shardOfSeries = new Map<number, number>();
+    const shardOfRow = (i: number): number => {
+      const id = rows.series[i]!;
+      let shard = shardOfSeries.get(id);
+      if (shard === undefined) shardOfSeries.set(id, (shard = shardIndex(series[id]!.key, policy.shards.length)));
+      return shard;
+    };
+    const parts = policy.shards.map((shard, s) => shard.writeRows(field, rows.filter((i) => shardOfRow(i) === s), series));
+    return mergeResults(await Promise.all(parts));
+  }
+
   private async writeToShards(policy: Policy, batch: WriteBatch): Promise<WriteResult> {
     if (batch.series.length === 0) return { written: 0, dropped: 0, errors: [] };
     if (policy.shards.length === 1) return policy.shards[0]!.write(batch);
@@ -364,16 +391,7 @@ export class LocalRouter implements ShardRouter {
       if (part === undefined) parts.set(shard, (part = new WriteBatch()));
       part.addNewSeries(series.key, series.measurement, series.tags, series.keyBytes).fields.push(...series.fields);
     }
-    const results = await Promise.all([...parts].map(([shard, part]) => shard.write(part)));
-    let written = 0;
-    let dropped = 0;
-    const errors: RustsError[] = [];
-    for (const r of results) {
-      written += r.written;
-      dropped += r.dropped;
-      errors.push(...r.errors);
-    }
-    return { written, dropped, errors };
+    return mergeResults(await Promise.all([...parts].map(([shard, part]) => shard.write(part))));
   }
 
   async *select(namespace: Namespace, request: SelectRequest, report?: ScanReport): AsyncGenerator<SeriesData> {
@@ -476,6 +494,18 @@ function dropPointsBefore(batch: WriteBatch, cutoffMs: number): { kept: WriteBat
     dropped += droppedTimes.size;
   }
   return { kept, dropped };
+}
+
+function mergeResults(results: readonly WriteResult[]): WriteResult {
+  let written = 0;
+  let dropped = 0;
+  const errors: RustsError[] = [];
+  for (const r of results) {
+    written += r.written;
+    dropped += r.dropped;
+    errors.push(...r.errors);
+  }
+  return { written, dropped, errors };
 }
 
 /** With no matchers, every series: `SeriesIndex.select` already treats an empty list that way. */

@@ -1,4 +1,4 @@
-import type { FieldType, TimeRange, WriteBatch } from '../core/index.ts';
+import type { FieldType, SampleRows, SeriesList, TimeRange, WriteBatch } from '../core/index.ts';
 import type { Matcher } from '../index/index.ts';
 import type { EngineStats, ScanReport, SelectRequest, SeriesData, WriteResult } from '../storage/index.ts';
 import type { RetentionPolicy, RetentionPolicyChanges, RetentionPolicySpec } from './retention.ts';
@@ -51,6 +51,11 @@ export interface ShardRouter {
    * @throws RetentionPolicyNotFoundError
    */
   write(namespace: Namespace, batch: WriteBatch): Promise<WriteResult>;
+  /**
+   * Writes float rows of one field (see StorageEngine.writeRows) into a namespace, as `write` does.
+   * @throws RetentionPolicyNotFoundError
+   */
+  writeRows(namespace: Namespace, field: string, rows: SampleRows, series: SeriesList): Promise<WriteResult>;
   /** Series matching the request from every shard of the namespace, one at a time. `report`, when given, is filled in as the scan goes. */
   select(namespace: Namespace, request: SelectRequest, report?: ScanReport): AsyncGenerator<SeriesData>;
   /** Deletes the points of matching series in every policy of the database, within `range` when given; returns the series touched. */

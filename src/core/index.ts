@@ -5,7 +5,8 @@ export * from './errors.ts';
 export { Column, ColumnArena, allocValues, type ColumnValues } from './column.ts';
 export { WriteBatch, BatchSeries, batchOf, type BatchField, type Field, type Point } from './batch.ts';
 export { BytesMap } from './bytesMap.ts';
-export { packBatch, unpackBatch, SeriesIds, SeriesTable, type PackedBatch } from './packedBatch.ts';
+export { packBatch, unpackBatch, SeriesIds, SeriesTable, type NewSeries, type PackedBatch } from './packedBatch.ts';
+export { SampleRows, withRoom, type RowSeries, type SeriesList } from './rows.ts';
 export { consoleLogger, silentLogger, type Logger } from './log.ts';
 export {
   ByteReader,

@@ -1,21 +1,17 @@
 import { WriteBatch, type BatchSeries } from './batch.ts';
 import { Column, type ColumnValues } from './column.ts';
 import { FieldType } from './field.ts';
-import { parseSeriesKey, type Tag } from './series.ts';
+import type { RowSeries, SeriesList } from './rows.ts';
+import { parseSeriesKey } from './series.ts';
 
 /**
  * A WriteBatch flattened into a few typed arrays, so a decode worker can hand it to the main thread
  * by transferring buffers: structured-cloning one object per column (tens of thousands per body at
  * high cardinality) would cost about as much as the parse it offloads.
  */
-export interface PackedBatch {
+export interface PackedBatch extends NewSeries {
   /** Per series of the batch, its id in the packing side's SeriesIds. */
   readonly seriesIds: Int32Array;
-  /** The keys of the ids this batch uses first: id `firstNewId + i` is `newKeys[i]`. */
-  readonly newKeys: readonly string[];
-  readonly firstNewId: number;
-  /** The SeriesIds generation the ids are of; a new one starts the numbering over. */
-  readonly generation: number;
   readonly fieldNames: readonly string[];
   /** Per column: series index, field-name index, type, point count. */
   readonly columns: Int32Array;
@@ -30,66 +26,97 @@ export interface PackedBatch {
 
 const COLUMN_INTS = 4;
 
+/** What one batch taught of a SeriesIds: the keys it numbered first, from `firstNewId` on. */
+export interface NewSeries {
+  /** Id `firstNewId + i` is `newKeys[i]`. */
+  readonly newKeys: readonly string[];
+  readonly firstNewId: number;
+  /** The SeriesIds generation the ids are of; a new one starts the numbering over. */
+  readonly generation: number;
+}
+
 /**
- * A packing side's numbering of series keys (each decode worker has one), so that a batch carries a
+ * A producing side's numbering of series keys (each decode worker has one), so that a batch carries a
  * number per series and only the keys the other side has not seen: sending every key of every batch
  * and looking each one up again there was a sixth of the main thread's work on remote write
- * batches of 2,000 1-point series. Bounded: when full it starts over in a new generation, and the
- * other side forgets its table.
+ * batches of 2,000 1-point series. Bounded: a batch that starts with more than `capacity` keys
+ * numbered starts over in a new generation, and the other side forgets its table.
+ *
+ * Use: `begin`, `idOf` for each series of the batch, then `end` (or `abandon` if the batch fails).
  */
 export class SeriesIds {
   private readonly ids = new Map<string, number>();
-  private generation = 0;
+  private generationNo = 0;
+  private newKeys: string[] = [];
+  private firstNewId = 0;
 
   constructor(private readonly capacity: number) {}
 
-  /** The ids of the batch's series, in order, numbering the keys not met before. */
-  number(batch: WriteBatch): { seriesIds: Int32Array; newKeys: string[]; firstNewId: number; generation: number } {
-    if (this.ids.size + batch.series.length > this.capacity) {
-      this.ids.clear();
-      this.generation++;
+  get generation(): number {
+    return this.generationNo;
+  }
+
+  begin(): void {
+    if (this.ids.size >= this.capacity) this.restart();
+    this.firstNewId = this.ids.size;
+    this.newKeys = [];
+  }
+
+  idOf(key: string): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(key, id);
+      this.newKeys.push(key);
     }
-    const firstNewId = this.ids.size;
-    const newKeys: string[] = [];
+    return id;
+  }
+
+  end(): NewSeries {
+    return { newKeys: this.newKeys, firstNewId: this.firstNewId, generation: this.generationNo };
+  }
+
+  /** A batch that failed half-way: its new ids never reach the other side, so the numbering starts over. */
+  abandon(): void {
+    this.restart();
+  }
+
+  /** The ids of the batch's series, in order. */
+  number(batch: WriteBatch): NewSeries & { seriesIds: Int32Array } {
+    this.begin();
     const seriesIds = new Int32Array(batch.series.length);
-    for (let s = 0; s < batch.series.length; s++) {
-      const key = batch.series[s]!.key;
-      let id = this.ids.get(key);
-      if (id === undefined) {
-        id = firstNewId + newKeys.length;
-        this.ids.set(key, id);
-        newKeys.push(key);
-      }
-      seriesIds[s] = id;
-    }
-    return { seriesIds, newKeys, firstNewId, generation: this.generation };
+    for (let s = 0; s < batch.series.length; s++) seriesIds[s] = this.idOf(batch.series[s]!.key);
+    return { seriesIds, ...this.end() };
+  }
+
+  private restart(): void {
+    this.ids.clear();
+    this.generationNo++;
   }
 }
 
-interface SeriesEntry {
-  readonly key: string;
-  readonly measurement: string;
-  readonly tags: readonly Tag[];
-  /** Encoded once, for every WAL record that names the series (see BatchSeries.keyBytes). */
-  readonly keyBytes: Uint8Array;
-}
-
-/** The unpacking side's view of one SeriesIds: the series each id stands for. */
+/** The other side's view of one SeriesIds: the series each id stands for. */
 export class SeriesTable {
-  private entries: SeriesEntry[] = [];
+  private entries: RowSeries[] = [];
   private generation = -1;
 
-  /** Learns the batch's new ids; batches must come in the order they were packed. */
-  learn(packed: PackedBatch): void {
-    if (packed.generation !== this.generation) {
+  /** Learns a batch's new ids; batches must come in the order they were numbered. */
+  learn(batch: NewSeries): void {
+    if (batch.generation !== this.generation) {
+      // A new list, not the old one emptied: rows still on their way keep the list they came with.
       this.entries = [];
-      this.generation = packed.generation;
+      this.generation = batch.generation;
     }
-    if (packed.firstNewId !== this.entries.length) throw new Error(`BUG: series ids out of step: a batch numbers from ${packed.firstNewId}, ${this.entries.length} are known`);
-    for (const key of packed.newKeys) this.entries.push({ key, ...parseSeriesKey(key), keyBytes: Buffer.from(key, 'utf8') });
+    if (batch.firstNewId !== this.entries.length) throw new Error(`BUG: series ids out of step: a batch numbers from ${batch.firstNewId}, ${this.entries.length} are known`);
+    for (const key of batch.newKeys) this.entries.push({ key, ...parseSeriesKey(key), keyBytes: Buffer.from(key, 'utf8') });
   }
 
-  of(id: number): SeriesEntry {
+  /** The series by id as known now; later batches only append to it until the numbering starts over. */
+  get list(): SeriesList {
+    return this.entries;
+  }
+
+  of(id: number): RowSeries {
     const entry = this.entries[id];
     if (entry === undefined) throw new Error(`BUG: unknown series id ${id}`);
     return entry;

@@ -191,6 +191,54 @@ describe('remote write 1.0', () => {
     assert.equal((await remoteRead(handler, [[0, '__name__', 'good']])).length, 1);
   });
 
+  it('reads series sent in the same order request after request, also when one of them changes shape', async () => {
+    const { handler } = await openApp();
+    const labelsOf = (i: number): Labels => ({ __name__: 'load', host: `h${i}`, job: 'node' });
+    /** A TimeSeries message's own bytes, without the WriteRequest field around it. */
+    const timeSeries = (series: SeriesIn): Buffer => {
+      const request = Buffer.from(proto.WriteRequest.encode({ timeseries: [{ labels: labelList(series.labels), samples: (series.samples ?? []).map(([timestamp, value]) => ({ timestamp, value: valueOf(value) })), histograms: series.histograms ?? [] }] }).finish());
+      // Field 1 (0x0a), then the length as a varint, then the message.
+      let at = 1;
+      while (request[at]! >= 0x80) at++;
+      return request.subarray(at + 1);
+    };
+    const field = (bytes: Buffer): Buffer => {
+      const length: number[] = [];
+      for (let n = bytes.length; ; n >>>= 7) {
+        if (n < 0x80) {
+          length.push(n);
+          break;
+        }
+        length.push((n & 0x7f) | 0x80);
+      }
+      return Buffer.concat([Buffer.from([0x0a, ...length]), bytes]);
+    };
+    const send = async (series: Buffer[]) => post(handler, '/api/v1/write', snappy.compressSync(Buffer.concat(series.map(field))));
+    const want = new Map<string, number[]>();
+    const round = (t: number) => Array.from({ length: 5 }, (_, i) => {
+      want.set(`h${i}`, [...(want.get(`h${i}`) ?? []), t]);
+      return timeSeries({ labels: labelsOf(i), samples: [[t, i]] });
+    });
+    for (const t of [1000, 2000]) assert.equal((await send(round(t))).status, 204);
+    const third = round(3000);
+    // h2 with one more label after its samples: another series, whose samples are not h2's.
+    third[2] = Buffer.concat([timeSeries({ labels: labelsOf(2), samples: [[3000, 2]] }), timeSeries({ labels: { zone: 'b' } })]);
+    want.set('h2', want.get('h2')!.slice(0, -1));
+    // h3 with a sample out of the representable range: refused, its other sample kept.
+    third[3] = timeSeries({ labels: labelsOf(3), samples: [[3000, 3], [1e17, 3]] });
+    // h4 with a native histogram after its sample.
+    third[4] = timeSeries({ labels: labelsOf(4), samples: [[3000, 4]], histograms: [{ countInt: 1, sum: 1, schema: 0, zeroThreshold: 0, timestamp: 3000 }] });
+    const res = await send(third);
+    assert.equal(res.status, 400);
+    assert.match(res.text, /partial write: 1 of 7 .*outside the representable time range/);
+    assert.equal(res.headers['x-prometheus-remote-write-histograms-written'], '1');
+    assert.equal((await send(round(4000))).status, 204);
+    const series = await remoteRead(handler, [[0, '__name__', 'load']]);
+    const got = new Map(series.map((s) => [`${s.labels['host']}${s.labels['zone'] === undefined ? '' : `,zone=${s.labels['zone']}`}`, s.samples.map((x) => x.t)]));
+    assert.deepEqual(got, new Map([...want, ['h2,zone=b', [3000]]]));
+    assert.equal(series.find((s) => s.labels['host'] === 'h4' && s.labels['zone'] === undefined)!.histograms.length, 1);
+  });
+
   it('refuses duplicate label names', async () => {
     const { handler } = await openApp();
     const message = { timeseries: [{ labels: [{ name: '__name__', value: 'm' }, { name: 'a', value: '1' }, { name: 'a', value: '2' }], samples: [{ value: 1, timestamp: 1 }] }] };

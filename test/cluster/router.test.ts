@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FieldType, batchOf, floatValue, silentLogger, type Point } from '../../src/core/index.ts';
+import { FieldType, SampleRows, batchOf, floatValue, parseSeriesKey, silentLogger, type Point } from '../../src/core/index.ts';
 import { MEASUREMENT_NAME } from '../../src/index/index.ts';
 import { MemFs } from '../../src/storage/index.ts';
-import { DatabaseNotFoundError, InvalidDatabaseNameError, LocalRouter, emptyScanReport, shardIndex, type ScanReport } from '../../src/cluster/index.ts';
+import { DatabaseNotFoundError, InvalidDatabaseNameError, LocalRouter, PointsBeyondRetentionError, emptyScanReport, shardIndex, type ScanReport } from '../../src/cluster/index.ts';
 
 const T0 = 1_764_028_800_000n * 1_000_000n;
 
@@ -99,6 +99,27 @@ describe('LocalRouter', () => {
       await router.close();
     });
   }
+
+  it('writes rows to the shard of each series, and drops rows older than the policy keeps', async () => {
+    const fs = new MemFs();
+    const router = await open(fs, 4);
+    await router.createDatabase('db', { name: 'week', duration: 7n * 86_400_000_000_000n });
+    const keys = Array.from({ length: 20 }, (_, h) => `cpu,host=h${h}`);
+    const series = keys.map((key) => ({ key, ...parseSeriesKey(key), keyBytes: Buffer.from(key) }));
+    const now = Date.now();
+    const rows = new SampleRows();
+    for (let i = 0; i < 5; i++) for (let h = 0; h < 20; h++) rows.push(h, now - 60_000 + i * 1000, h + i);
+    rows.push(0, now - 8 * 86_400_000, -1);
+    const result = await router.writeRows({ database: 'db' }, 'usage', rows, series);
+    assert.equal(result.written, 100);
+    assert.equal(result.dropped, 1);
+    assert.ok(result.errors[0] instanceof PointsBeyondRetentionError);
+    const seen = await hostsIn(router, 'db');
+    assert.equal(seen.size, 20);
+    for (const n of seen.values()) assert.equal(n, 5);
+    for (const key of keys) assert.equal(router.seriesKeys('db', [{ name: 'host', op: '=', value: parseSeriesKey(key).tags[0]!.value }]).length, 1);
+    await router.close();
+  });
 
   it('spreads series over shards', () => {
     const counts = [0, 0, 0, 0];

@@ -1,5 +1,5 @@
 import type { LimitsConfig } from '../limits/index.ts';
-import { DEFAULT_LABEL_LIMITS, type LabelLimits, type SeriesCache } from '../../protocol/prometheus/index.ts';
+import { DEFAULT_LABEL_LIMITS, type LabelLimits } from '../../protocol/prometheus/index.ts';
 import type { ParsePool } from '../../protocol/workers/index.ts';
 import type { MetadataStore } from './metadata.ts';
 
@@ -35,8 +35,6 @@ export interface PrometheusApiOptions {
   readonly prometheus: PrometheusConfig;
   readonly metadata: MetadataStore;
   readonly autoCreateDatabases: boolean;
-  /** The series remote write has met in bodies decoded on the main thread. */
-  readonly seriesCache: SeriesCache;
   /** Where large bodies are decoded. */
   readonly parsePool: ParsePool;
 }

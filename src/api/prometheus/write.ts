@@ -14,7 +14,8 @@
 import type { Context } from 'koa';
 import { RustsError } from '../../core/index.ts';
 import { DatabaseNotFoundError } from '../../cluster/index.ts';
-import type { DecodedWrite } from '../../protocol/prometheus/index.ts';
+import { METRIC_VALUE_FIELD } from '../../query/index.ts';
+import type { RemoteWriteBody } from '../../protocol/workers/index.ts';
 import { authorize } from '../auth/index.ts';
 import { readRequestBody } from '../limits/index.ts';
 import type { ServerState } from '../state.ts';
@@ -60,19 +61,25 @@ export async function remoteWrite(ctx: Context, target: Target, state: ServerSta
   authorize(ctx, target.database, 'write');
   const router = state.router;
   const body = await readRequestBody(ctx, options.limits, { rawEncodings: ['snappy'] });
-  const decoded = await options.parsePool.decodeRemoteWrite(body, version, options.limits.maxDecompressedBytes, { limits: options.prometheus, cache: options.seriesCache });
+  const decoded = await options.parsePool.decodeRemoteWrite(body, version, options.limits.maxDecompressedBytes, options.prometheus);
   if (!router.hasDatabase(target.database)) {
     if (!options.autoCreateDatabases) throw new DatabaseNotFoundError(target.database);
     await router.createDatabase(target.database);
   }
   options.metadata.update(target.database, decoded.metadata);
 
-  let storeErrors: readonly RustsError[] = [];
+  const namespace = { database: target.database, retentionPolicy: target.retentionPolicy };
+  // Samples and the rest (histograms, exemplars) are written side by side; both are durable before the answer.
+  const results = await Promise.all([
+    decoded.rows.length > 0 ? router.writeRows(namespace, METRIC_VALUE_FIELD, decoded.rows, decoded.series) : undefined,
+    decoded.batch.series.length > 0 ? router.write(namespace, decoded.batch) : undefined,
+  ]);
+  const storeErrors: RustsError[] = [];
   let dropped = 0;
-  if (decoded.batch.series.length > 0) {
-    const result = await router.write({ database: target.database, retentionPolicy: target.retentionPolicy }, decoded.batch);
-    storeErrors = result.errors;
-    dropped = result.dropped;
+  for (const result of results) {
+    if (result === undefined) continue;
+    storeErrors.push(...result.errors);
+    dropped += result.dropped;
     state.counters.pointsWritten += result.written;
   }
   const written = writtenCounts(decoded, dropped);
@@ -96,7 +103,7 @@ export async function remoteWrite(ctx: Context, target: Target, state: ServerSta
  * policy, or of a field whose type conflicts) without their kind: they are counted against
  * samples first, which is where they almost always are.
  */
-function writtenCounts(decoded: DecodedWrite, dropped: number): { samples: number; histograms: number; exemplars: number } {
+function writtenCounts(decoded: RemoteWriteBody, dropped: number): { samples: number; histograms: number; exemplars: number } {
   let left = dropped;
   const take = (n: number): number => {
     const taken = Math.min(n, left);

@@ -1,5 +1,5 @@
 /**
- * Prometheus remote storage: remote write 1.0 and 2.0 requests decoded into WriteBatches, remote
+ * Prometheus remote storage: remote write 1.0 and 2.0 requests decoded into rows of samples, remote
  * read requests answered from selections (whole samples, or streamed XOR chunks).
  */
 export { decodeRemoteWrite, decodeWriteRequest, SeriesCache, type DecodedWrite, type WriteDecodeOptions } from './write.ts';

@@ -50,11 +50,29 @@ export class ProtoReader {
   /** A varint taken as 32 bits unsigned (tags, lengths, enum values, uint32 fields); longer ones are truncated, as protobuf does. */
   uint32(): number {
     const buf = this.buf;
-    let pos = this.pos;
-    if (pos < this.end && buf[pos]! < 0x80) {
+    const pos = this.pos;
+    // One and two bytes (tags, and the lengths of labels and series) in a body small enough to inline.
+    if (pos + 1 < this.end) {
+      const b0 = buf[pos]!;
+      if (b0 < 0x80) {
+        this.pos = pos + 1;
+        return b0;
+      }
+      const b1 = buf[pos + 1]!;
+      if (b1 < 0x80) {
+        this.pos = pos + 2;
+        return (b0 & 0x7f) | (b1 << 7);
+      }
+    } else if (pos < this.end && buf[pos]! < 0x80) {
       this.pos = pos + 1;
       return buf[pos]!;
     }
+    return this.longUint32();
+  }
+
+  private longUint32(): number {
+    const buf = this.buf;
+    let pos = this.pos;
     let result = 0;
     for (let i = 0; i < 10; i++) {
       if (pos >= this.end) throw new ProtobufDecodeError('truncated varint', pos);

@@ -1,7 +1,7 @@
 /**
  * Remote write requests (1.0 `prometheus.WriteRequest` and 2.0 `io.prometheus.write.v2.Request`)
- * decoded straight into a WriteBatch: float samples into each series' `value` column, with no
- * object per sample. A series met before is found by the raw bytes of its labels (1.0) or by its
+ * decoded straight into rows: float samples as (series number, time, value) in three typed arrays,
+ * with no object per sample or per series. A series met before is found by the raw bytes of its labels (1.0) or by its
  * label strings (2.0), so its labels are checked and its key built once, not once per request.
  *
  * What is stored, per series (DESIGN.md's data model): float samples in the Float field `value`;
@@ -10,8 +10,8 @@
  * String field `exemplar`, as JSON `{"labels": {...}, "value": v}` at the exemplar's time.
  */
 import { isUtf8 } from 'node:buffer';
-import { BytesMap, ColumnArena, FieldType, MAX_TIMESTAMP, MIN_TIMESTAMP, timestampMillis, WriteBatch, type BatchSeries, type Column } from '../../core/index.ts';
-import { METRIC_EXEMPLAR_FIELD, METRIC_HISTOGRAM_FIELD, METRIC_VALUE_FIELD } from '../../query/index.ts';
+import { BytesMap, FieldType, MAX_TIMESTAMP, MIN_TIMESTAMP, SampleRows, timestampMillis, WriteBatch, type BatchSeries, type NewSeries, type SeriesIds } from '../../core/index.ts';
+import { METRIC_EXEMPLAR_FIELD, METRIC_HISTOGRAM_FIELD } from '../../query/index.ts';
 import { describeLabels, InvalidLabelsError, seriesOfLabels, type LabeledSeries, type LabelLimits } from './labels.ts';
 import { metricTypeOf, type MetricMetadata } from './metadata.ts';
 import { uncompressSnappy } from './snappy.ts';
@@ -22,47 +22,108 @@ const MAX_MS = timestampMillis(MAX_TIMESTAMP);
 // The reasons a client is told, one per problem kind is plenty to fix its sender.
 const MAX_REASONS = 5;
 
+/** A series met before, with its number in the cache's SeriesIds as of generation `generation`. */
+interface NumberedSeries {
+  readonly series: LabeledSeries;
+  id: number;
+  generation: number;
+  /** A 1.0 series whose Label messages came first: their bytes. */
+  labels?: Buffer;
+  /** The 1.0 series that came after this one last time. */
+  next?: NumberedSeries;
+}
+
 /**
  * Series already met, by the key the decoder finds them by: the raw bytes of a 1.0 series' labels,
- * or a 2.0 series' label texts (see the decoders). Bounded: when full it starts over, so a sender
- * with more live series than this only loses the shortcut, never data.
+ * or a 2.0 series' label texts (see the decoders), each with its number in `ids`, the numbering the
+ * decoded rows use. Bounded: when full it starts over, so a sender with more live series than this
+ * only loses the shortcut, never data.
  */
 export class SeriesCache {
-  private readonly v1: BytesMap<LabeledSeries>;
-  private readonly v2 = new Map<string, LabeledSeries>();
+  private readonly v1: BytesMap<NumberedSeries>;
+  private readonly v2 = new Map<string, NumberedSeries>();
 
-  constructor(readonly capacity = 200_000) {
+  constructor(
+    readonly ids: SeriesIds,
+    readonly capacity = 200_000,
+  ) {
     this.v1 = new BytesMap(capacity);
   }
 
   /** A 1.0 series by the bytes of its Label messages. */
-  byLabelBytes(r: ProtoReader, start: number, end: number): LabeledSeries | undefined {
+  byLabelBytes(r: ProtoReader, start: number, end: number): NumberedSeries | undefined {
     return this.v1.get(r.buf, r.view, start, end);
   }
 
-  setLabelBytes(r: ProtoReader, start: number, end: number, series: LabeledSeries): void {
-    this.v1.set(r.buf, r.view, start, end, series);
+  /** Keeps a 1.0 series by the bytes of its Label messages, which start the TimeSeries when `first`. */
+  setLabelBytes(r: ProtoReader, start: number, end: number, first: boolean, series: LabeledSeries): NumberedSeries {
+    // Starting over forgets the series the next prediction would follow from.
+    if (this.v1.size >= this.capacity) this.previous = undefined;
+    const numbered = this.numbered(series);
+    const bytes = this.v1.set(r.buf, r.view, start, end, numbered);
+    if (first) numbered.labels = bytes;
+    return numbered;
   }
 
+  /**
+   * The 1.0 series that came after the previous one last time, if the TimeSeries at [start, end)
+   * of `buf` starts with its very Label messages. A sender sends its series in the same order
+   * request after request (a Prometheus shard, in scrape order), so this one compare of bytes
+   * mostly spares reading each label and hashing them to look the series up.
+   */
+  predictedAt(buf: Buffer, start: number, end: number): NumberedSeries | undefined {
+    const predicted = this.previous?.next;
+    const labels = predicted?.labels;
+    if (labels === undefined || start + labels.length > end || labels.compare(buf, start, start + labels.length) !== 0) return undefined;
+    return predicted;
+  }
+
+  /** Records that `numbered` came next, for predictedAt. */
+  followedBy(numbered: NumberedSeries): void {
+    if (this.previous !== undefined) this.previous.next = numbered;
+    this.previous = numbered;
+  }
+
+  private previous: NumberedSeries | undefined;
+
   /** A 2.0 series by its label texts (see resolveRefs). */
-  byLabelTexts(key: string): LabeledSeries | undefined {
+  byLabelTexts(key: string): NumberedSeries | undefined {
     return this.v2.get(key);
   }
 
-  setLabelTexts(key: string, series: LabeledSeries): void {
+  setLabelTexts(key: string, series: LabeledSeries): NumberedSeries {
     if (this.v2.size >= this.capacity) this.v2.clear();
-    this.v2.set(key, series);
+    const numbered = this.numbered(series);
+    this.v2.set(key, numbered);
+    return numbered;
+  }
+
+  /** The series' number in the current generation of `ids`. */
+  idOf(numbered: NumberedSeries): number {
+    if (numbered.generation !== this.ids.generation) {
+      numbered.id = this.ids.idOf(numbered.series.key);
+      numbered.generation = this.ids.generation;
+    }
+    return numbered.id;
+  }
+
+  private numbered(series: LabeledSeries): NumberedSeries {
+    return { series, id: this.ids.idOf(series.key), generation: this.ids.generation };
   }
 }
 
 export interface WriteDecodeOptions {
   readonly limits: LabelLimits;
-  /** Shared by the requests of one server. */
+  /** Shared by the requests decoded on one thread. */
   readonly cache: SeriesCache;
 }
 
 /** A decoded request: what to write, and what was left out and why. */
 export interface DecodedWrite {
+  /** The float samples, on buffers of their own cut to length; their series numbers are the cache's ids, of which `newSeries` are new. */
+  readonly rows: SampleRows;
+  readonly newSeries: NewSeries;
+  /** Native histograms and exemplars. */
   readonly batch: WriteBatch;
   readonly samples: number;
   readonly histograms: number;
@@ -74,16 +135,15 @@ export interface DecodedWrite {
   readonly reasons: readonly string[];
 }
 
-// A series with more samples than this gets its column cut from an arena; fewer stay small arrays
-// on the JS heap, which cost less than views on a shared buffer (see core/column.ts).
-const ARENA_MIN_SAMPLES = 8;
-// About 50,000 samples: a 500-series x 100-sample request fits one.
-const ARENA_BYTES = 1024 * 1024;
+// The rows of the request being decoded, reused from request to request (decoding is synchronous);
+// what a decode returns is a copy cut to length.
+const scratchRows = new SampleRows(64 * 1024);
 
 /** What decoding one request collects. */
 class Decoded {
+  rows = scratchRows;
   readonly batch = new WriteBatch();
-  private arena: ColumnArena | undefined;
+  newSeries: NewSeries | undefined;
   samples = 0;
   histograms = 0;
   exemplars = 0;
@@ -91,16 +151,8 @@ class Decoded {
   rejected = 0;
   readonly reasons: string[] = [];
 
-  /**
-   * Where a float column of `samples` comes from: buffers shared by the request's larger columns;
-   * allocating each column a buffer of its own was a sixth of decoding 100-sample series.
-   */
-  arenaFor(samples: number): ColumnArena | undefined {
-    if (samples <= ARENA_MIN_SAMPLES) return undefined;
-    if (this.arena === undefined || !this.arena.fits(FieldType.Float, samples)) {
-      this.arena = new ColumnArena(Math.max(ARENA_BYTES, ColumnArena.bytesFor(FieldType.Float, samples)));
-    }
-    return this.arena;
+  constructor() {
+    scratchRows.length = 0;
   }
 
   reject(count: number, reason: string): void {
@@ -118,12 +170,32 @@ export function decodeRemoteWrite(block: Buffer, version: 1 | 2, maxBytes: numbe
   return version === 1 ? decodeWriteRequest(body, options) : decodeWriteRequestV2(body, options);
 }
 
+/** Runs a decoder within one batch of the cache's numbering, which a failure abandons. */
+function numbering(options: WriteDecodeOptions, decode: (out: Decoded) => void): DecodedWrite {
+  const ids = options.cache.ids;
+  ids.begin();
+  const out = new Decoded();
+  try {
+    decode(out);
+  } catch (err) {
+    ids.abandon();
+    throw err;
+  }
+  out.newSeries = ids.end();
+  const rows = out.rows.trimmed();
+  out.rows = SampleRows.of(rows.series, rows.ms, rows.values, out.rows.length);
+  return out as DecodedWrite;
+}
+
 /**
  * Decodes a remote write 1.0 body (already snappy-decoded).
  * @throws ProtobufDecodeError when the body is not a WriteRequest: nothing of it is written
  */
 export function decodeWriteRequest(body: Buffer, options: WriteDecodeOptions): DecodedWrite {
-  const out = new Decoded();
+  return numbering(options, (out) => decodeV1(body, options, out));
+}
+
+function decodeV1(body: Buffer, options: WriteDecodeOptions, out: Decoded): void {
   const r = new ProtoReader(body);
   while (!r.done) {
     const tag = r.tag();
@@ -139,11 +211,20 @@ export function decodeWriteRequest(body: Buffer, options: WriteDecodeOptions): D
       r.skip(tag & 7);
     }
   }
-  return out;
 }
 
 function decodeSeriesV1(r: ProtoReader, end: number, options: WriteDecodeOptions, out: Decoded): void {
   const start = r.pos;
+  const cache = options.cache;
+  const predicted = cache.predictedAt(r.buf, start, end);
+  if (predicted !== undefined) {
+    r.pos = start + predicted.labels!.length;
+    if (decodeAfterLabelsV1(r, end, predicted, options, out)) {
+      cache.followedBy(predicted);
+      return;
+    }
+    r.pos = start;
+  }
   let samples = 0;
   let histograms = 0;
   let exemplars = 0;
@@ -171,8 +252,9 @@ function decodeSeriesV1(r: ProtoReader, end: number, options: WriteDecodeOptions
   if (r.pos !== end) throw new ProtobufDecodeError('a field runs past the end of its TimeSeries', r.pos);
 
   const keyed = contiguous && labelsStart >= 0;
-  let series = keyed ? options.cache.byLabelBytes(r, labelsStart, labelsEnd) : undefined;
-  if (series === undefined) {
+  let numbered = keyed ? options.cache.byLabelBytes(r, labelsStart, labelsEnd) : undefined;
+  if (numbered === undefined) {
+    let series: LabeledSeries;
     try {
       series = resolveLabelsV1(r, start, end, options.limits);
     } catch (err) {
@@ -180,11 +262,40 @@ function decodeSeriesV1(r: ProtoReader, end: number, options: WriteDecodeOptions
       out.reject(samples + histograms + exemplars, err.message);
       return;
     }
-    if (keyed) options.cache.setLabelBytes(r, labelsStart, labelsEnd, series);
+    // A series whose labels are not together is numbered but not kept: its bytes are no key.
+    numbered = keyed ? cache.setLabelBytes(r, labelsStart, labelsEnd, labelsStart === start, series) : { series, id: cache.ids.idOf(series.key), generation: cache.ids.generation };
   }
+  cache.followedBy(numbered);
 
   r.pos = keyed && labelsStart === start ? labelsEnd : start;
-  decodeSamples(r, end, series, { samples, histograms, exemplars }, V1_FIELDS, options.limits, undefined, out);
+  decodeSamples(r, end, numbered, { samples, histograms, exemplars }, V1_FIELDS, options, undefined, out);
+}
+
+/**
+ * The rest of a TimeSeries whose Label messages were all at its start and are read already (see
+ * SeriesCache.predictedAt), from `r.pos` to `end`, when it is float samples in range and nothing
+ * else (as a scrape's series nearly always are): false, with nothing decoded, otherwise.
+ */
+function decodeAfterLabelsV1(r: ProtoReader, end: number, numbered: NumberedSeries, options: WriteDecodeOptions, out: Decoded): boolean {
+  const rows = out.rows;
+  const firstRow = rows.length;
+  let id = -1;
+  while (r.pos < end) {
+    if (r.tag() !== 0x12) {
+      rows.length = firstRow;
+      return false;
+    }
+    readSample(r);
+    if (sampleMs < MIN_MS || sampleMs > MAX_MS) {
+      rows.length = firstRow;
+      return false;
+    }
+    if (id < 0) id = options.cache.idOf(numbered);
+    rows.push(id, sampleMs, sampleValue);
+  }
+  if (r.pos !== end) throw new ProtobufDecodeError('a field runs past the end of its TimeSeries', r.pos);
+  out.samples += rows.length - firstRow;
+  return true;
 }
 
 /** Where 1.0 and 2.0 differ in a TimeSeries: the numbers of its histograms and exemplars fields. */
@@ -206,9 +317,10 @@ interface SeriesCounts {
  * The second pass over a TimeSeries, from `r.pos` to `end`: its samples, histograms and exemplars
  * into the batch. Exemplar labels are Label messages in 1.0 and references into `symbols` in 2.0.
  */
-function decodeSamples(r: ProtoReader, end: number, series: LabeledSeries, counts: SeriesCounts, fields: SeriesFields, limits: LabelLimits, symbols: SymbolTable | undefined, out: Decoded): void {
-  const target = out.batch.seriesByKey(series.key, series.measurement, series.tags);
-  let values: Column | undefined;
+function decodeSamples(r: ProtoReader, end: number, numbered: NumberedSeries, counts: SeriesCounts, fields: SeriesFields, options: WriteDecodeOptions, symbols: SymbolTable | undefined, out: Decoded): void {
+  const series = numbered.series;
+  const id = counts.samples > 0 ? options.cache.idOf(numbered) : -1;
+  const rows = out.rows;
   while (r.pos < end) {
     const tag = r.tag();
     if (tag === 0x12 /* samples */) {
@@ -217,20 +329,24 @@ function decodeSamples(r: ProtoReader, end: number, series: LabeledSeries, count
         out.reject(1, timestampOutOfRange(series, sampleMs));
         continue;
       }
-      values ??= target.column(METRIC_VALUE_FIELD, FieldType.Float, counts.samples, out.arenaFor(counts.samples));
-      values.pushFloat(sampleMs, 0, sampleValue);
+      rows.push(id, sampleMs, sampleValue);
       out.samples++;
     } else if (tag === fields.histograms) {
       const histogramEnd = r.bytesLength() + r.pos;
-      decodeHistogram(r, histogramEnd, series, target, counts.histograms, out);
+      decodeHistogram(r, histogramEnd, series, batchSeries(series, out), counts.histograms, out);
     } else if (tag === fields.exemplars) {
       const exemplarEnd = r.bytesLength() + r.pos;
-      if (symbols === undefined) decodeExemplarV1(r, exemplarEnd, series, target, counts.exemplars, limits, out);
-      else decodeExemplarV2(r, exemplarEnd, series, target, counts.exemplars, symbols, out);
+      if (symbols === undefined) decodeExemplarV1(r, exemplarEnd, series, batchSeries(series, out), counts.exemplars, options.limits, out);
+      else decodeExemplarV2(r, exemplarEnd, series, batchSeries(series, out), counts.exemplars, symbols, out);
     } else {
       r.skip(tag & 7);
     }
   }
+}
+
+/** A series' entry in the batch of histograms and exemplars, which are rare enough for one per series. */
+function batchSeries(series: LabeledSeries, out: Decoded): BatchSeries {
+  return out.batch.seriesByKey(series.key, series.measurement, series.tags);
 }
 
 // What readSample decoded last: module variables rather than a returned object, which would be one
@@ -399,7 +515,10 @@ function timestampOutOfRange(series: LabeledSeries, ms: number): string {
  * @throws ProtobufDecodeError when the body is not a Request, or its symbol table does not start with ""
  */
 export function decodeWriteRequestV2(body: Buffer, options: WriteDecodeOptions): DecodedWrite {
-  const out = new Decoded();
+  return numbering(options, (out) => decodeV2(body, options, out));
+}
+
+function decodeV2(body: Buffer, options: WriteDecodeOptions, out: Decoded): void {
   const r = new ProtoReader(body);
   // Symbols may come after the series that use them: find them all first.
   const symbols = new SymbolTable(body, options.limits);
@@ -425,7 +544,6 @@ export function decodeWriteRequestV2(body: Buffer, options: WriteDecodeOptions):
     r.pos = series[i]!;
     decodeSeriesV2(r, series[i + 1]!, symbols, refs, options, out);
   }
-  return out;
 }
 
 /** The symbols of one 2.0 request: where each is, and its text once asked for. */
@@ -528,9 +646,9 @@ function decodeSeriesV2(r: ProtoReader, end: number, symbols: SymbolTable, refs:
   }
   if (r.pos !== end) throw new ProtobufDecodeError('a field runs past the end of its TimeSeries', r.pos);
 
-  let series: LabeledSeries;
+  let numbered: NumberedSeries;
   try {
-    series = resolveRefs(refs, symbols, options);
+    numbered = resolveRefs(refs, symbols, options);
   } catch (err) {
     if (!(err instanceof InvalidLabelsError)) throw err;
     out.reject(samples + histograms + exemplars, err.message);
@@ -538,15 +656,15 @@ function decodeSeriesV2(r: ProtoReader, end: number, symbols: SymbolTable, refs:
   }
   if (metadataStart >= 0) {
     r.pos = metadataStart;
-    out.metadata.push(decodeMetadataV2(r, metadataEnd, series.measurement, symbols));
+    out.metadata.push(decodeMetadataV2(r, metadataEnd, numbered.series.measurement, symbols));
   }
 
   r.pos = start;
-  decodeSamples(r, end, series, { samples, histograms, exemplars }, V2_FIELDS, options.limits, symbols, out);
+  decodeSamples(r, end, numbered, { samples, histograms, exemplars }, V2_FIELDS, options, symbols, out);
 }
 
 /** The series of a 2.0 TimeSeries' label references. */
-function resolveRefs(refs: RefList, symbols: SymbolTable, options: WriteDecodeOptions): LabeledSeries {
+function resolveRefs(refs: RefList, symbols: SymbolTable, options: WriteDecodeOptions): NumberedSeries {
   if (refs.count % 2 !== 0) throw new InvalidLabelsError(`a series has an odd number (${refs.count}) of label references`);
   const names: string[] = [];
   const values: string[] = [];
@@ -559,12 +677,7 @@ function resolveRefs(refs: RefList, symbols: SymbolTable, options: WriteDecodeOp
     values.push(value);
     key += String.fromCharCode(name.length) + name + String.fromCharCode(value.length) + value;
   }
-  let series = options.cache.byLabelTexts(key);
-  if (series === undefined) {
-    series = seriesOfLabels(names, values, options.limits);
-    options.cache.setLabelTexts(key, series);
-  }
-  return series;
+  return options.cache.byLabelTexts(key) ?? options.cache.setLabelTexts(key, seriesOfLabels(names, values, options.limits));
 }
 
 function decodeExemplarV2(r: ProtoReader, end: number, series: LabeledSeries, target: BatchSeries, capacity: number, symbols: SymbolTable, out: Decoded): void {

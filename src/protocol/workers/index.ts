@@ -1,2 +1,2 @@
 /** Worker threads that decode write bodies (line protocol, remote write) beside the main thread. */
-export { ParsePool, type ParsedBody } from './pool.ts';
+export { ParsePool, type ParsedBody, type RemoteWriteBody } from './pool.ts';

@@ -1,19 +1,26 @@
 import { Worker } from 'node:worker_threads';
-import { RustsError, SeriesTable, unpackBatch, WriteBatch, type Logger, type PackedBatch } from '../../core/index.ts';
+import { RustsError, SampleRows, SeriesIds, SeriesTable, unpackBatch, WriteBatch, type Logger, type NewSeries, type PackedBatch, type SeriesList } from '../../core/index.ts';
 import { parseLineProtocol, type LineError, type ParseOptions, type ParseResult } from '../lineprotocol/index.ts';
-import { decodeRemoteWrite, type DecodedWrite, type LabelLimits, type WriteDecodeOptions } from '../prometheus/index.ts';
+import { decodeRemoteWrite, SeriesCache, type DecodedWrite, type LabelLimits } from '../prometheus/index.ts';
 
 /** What the main thread sends a worker; the body's buffer is transferred. */
 export type WorkerRequest =
   | { readonly kind: 'lineprotocol'; readonly id: number; readonly body: Uint8Array; readonly options: ParseOptions }
   | { readonly kind: 'remote-write'; readonly id: number; readonly body: Uint8Array; readonly version: 1 | 2; readonly maxBytes: number; readonly limits: LabelLimits };
 
-/** What a remote write decode tells besides its batch. */
-export type RemoteWriteCounts = Omit<DecodedWrite, 'batch'>;
+/** What a remote write decode tells besides its samples. */
+export type RemoteWriteCounts = Omit<DecodedWrite, 'batch' | 'rows' | 'newSeries'>;
+
+/** SampleRows' arrays, cut to their length. */
+interface RowArrays {
+  readonly series: Int32Array;
+  readonly ms: Float64Array;
+  readonly values: Float64Array;
+}
 
 export type WorkerReply =
   | { readonly id: number; readonly points: number; readonly errors: LineError[]; readonly batch: PackedBatch }
-  | { readonly id: number; readonly counts: RemoteWriteCounts; readonly batch: PackedBatch }
+  | { readonly id: number; readonly counts: RemoteWriteCounts; readonly rows: RowArrays; readonly newSeries: NewSeries; readonly batch: PackedBatch | undefined }
   /** The body was refused (a RustsError, such as a remote write body that does not decode): the request's fault. */
   | { readonly id: number; readonly refused: { readonly code: string; readonly message: string } }
   | { readonly id: number; readonly failure: string };
@@ -26,6 +33,13 @@ export interface WorkerReady {
 export interface ParsedBody {
   readonly batch: WriteBatch;
   readonly result: ParseResult;
+}
+
+/** A decoded remote write body: float samples as rows whose series numbers index `series`, the rest in `batch`. */
+export interface RemoteWriteBody extends RemoteWriteCounts {
+  readonly rows: SampleRows;
+  readonly series: SeriesList;
+  readonly batch: WriteBatch;
 }
 
 // Below these sizes a body is parsed in place: the round trip to a worker (about 0.1 ms) would cost
@@ -42,14 +56,16 @@ interface Slot {
   /** Loaded: until then (a worker takes a moment to load and compile its modules) bodies are parsed in place. */
   ready: boolean;
   readonly pending: Map<number, { resolve: (answer: Answer) => void; reject: (err: Error) => void }>;
-  /** The worker's series by the ids its batches use. */
+  /** The worker's series by the ids its batches and rows use. */
   readonly series: SeriesTable;
 }
 
-/** A worker's reply, with its batch unpacked as it arrived: a batch may name series by ids the ones before it taught. */
+/** A worker's reply, with its series learned as it arrived: a reply may name series by ids the ones before it taught. */
 interface Answer {
   readonly reply: WorkerReply;
   readonly batch: WriteBatch | undefined;
+  /** The series the reply's rows name, as they were when it arrived. */
+  readonly series: SeriesList;
 }
 
 /**
@@ -60,6 +76,10 @@ interface Answer {
  */
 export class ParsePool {
   private readonly slots: Slot[] = [];
+  // Bodies decoded on the calling thread number their series here, as a worker does.
+  private readonly inlineIds = new SeriesIds(100_000);
+  private readonly inlineCache = new SeriesCache(this.inlineIds);
+  private readonly inlineSeries = new SeriesTable();
   private nextId = 0;
   private closed = false;
   private failuresInARow = 0;
@@ -94,16 +114,20 @@ export class ParsePool {
   }
 
   /**
-   * A remote write body, snappy-compressed as sent, decoded (see decodeRemoteWrite); `options.cache`
-   * serves bodies decoded in place, each worker has its own.
+   * A remote write body, snappy-compressed as sent, decoded (see decodeRemoteWrite).
    * @throws what decodeRemoteWrite throws for a bad body, also when a worker decoded it
    */
-  async decodeRemoteWrite(body: Buffer, version: 1 | 2, maxBytes: number, options: WriteDecodeOptions): Promise<DecodedWrite> {
+  async decodeRemoteWrite(body: Buffer, version: 1 | 2, maxBytes: number, limits: LabelLimits): Promise<RemoteWriteBody> {
     const slot = this.closed || body.length < INLINE_REMOTE_WRITE_BYTES ? undefined : this.leastBusy();
-    if (slot === undefined) return decodeRemoteWrite(body, version, maxBytes, options);
-    const { reply, batch } = await this.send(slot, (id, owned) => ({ kind: 'remote-write', id, body: owned, version, maxBytes, limits: options.limits }), body);
-    if (!('counts' in reply) || batch === undefined) throw new Error('BUG: a remote write body answered as something else');
-    return { ...reply.counts, batch };
+    if (slot === undefined) {
+      const { rows, newSeries, ...decoded } = decodeRemoteWrite(body, version, maxBytes, { limits, cache: this.inlineCache });
+      this.inlineSeries.learn(newSeries);
+      return { ...decoded, rows, series: this.inlineSeries.list };
+    }
+    const { reply, batch, series } = await this.send(slot, (id, owned) => ({ kind: 'remote-write', id, body: owned, version, maxBytes, limits }), body);
+    if (!('counts' in reply)) throw new Error('BUG: a remote write body answered as something else');
+    const { rows } = reply;
+    return { ...reply.counts, rows: SampleRows.of(rows.series, rows.ms, rows.values, rows.series.length), series, batch: batch ?? new WriteBatch() };
   }
 
   /** Hands `body` to the worker of `slot` and waits for its answer; a refusal is thrown as the RustsError it was. */
@@ -141,8 +165,13 @@ export class ParsePool {
       if (slot.pending.size === 0) slot.worker.unref();
       this.failuresInARow = 0;
       let batch: WriteBatch | undefined;
+      let series: SeriesList = [];
       try {
-        batch = 'batch' in reply ? unpackBatch(reply.batch, slot.series) : undefined;
+        if ('newSeries' in reply) {
+          slot.series.learn(reply.newSeries);
+          series = slot.series.list;
+        }
+        batch = 'batch' in reply && reply.batch !== undefined ? unpackBatch(reply.batch, slot.series) : undefined;
       } catch (err) {
         // Ids out of step with this worker would fail every later batch too: start a new worker.
         waiter?.reject(err as Error);
@@ -150,7 +179,7 @@ export class ParsePool {
         this.replace(slot, err as Error);
         return;
       }
-      waiter?.resolve({ reply, batch });
+      waiter?.resolve({ reply, batch, series });
     });
     slot.worker.on('error', (err) => this.replace(slot, err));
     slot.worker.on('exit', (code) => {

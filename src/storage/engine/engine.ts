@@ -14,8 +14,12 @@ import {
   splitRange,
   timestampMillis,
   ALL_TIME,
-  type FieldType,
+  FieldType,
   type Logger,
+  withRoom,
+  type RowSeries,
+  type SampleRows,
+  type SeriesList,
   type Point,
   type RustsError,
   type SeriesId,
@@ -28,7 +32,7 @@ import { SeriesIndex, type Matcher } from '../../index/index.ts';
 import { NodeFs, isErrnoCode, mkdirDurable, writeFileAtomic, type Fs } from '../fs/index.ts';
 import { MemTable, type ChunkedColumn } from '../memtable/index.ts';
 import { BlockCache, SegmentReader, segmentFileName, writeSegment, type SeriesToWrite } from '../segment/index.ts';
-import { Wal, WalRecordType, segmentName, decodeWriteBatch, writeBatchRecord, type ReplayReport } from '../wal/index.ts';
+import { Wal, WalRecordType, segmentName, decodeSampleRows, decodeWriteBatch, sampleRowsRecord, writeBatchRecord, type DecodedSampleRows, type ReplayReport } from '../wal/index.ts';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './options.ts';
 import { Partition } from './partition.ts';
 import {
@@ -49,6 +53,9 @@ import { mergeColumns, removeRanges } from './merge.ts';
 import { blockOverlaps, hasPointsOutside, hasPointsWithin } from './deleted.ts';
 import { acquireDataDirLock, releaseDataDirLock } from './lock.ts';
 import type { ScanReport } from '../scan.ts';
+
+/** Errors one writeRows call reports at most: one per problem is plenty to fix a sender. */
+const MAX_ROW_ERRORS = 5;
 
 /** How many series a flush prepares between turns of the event loop (see writeMemTable). */
 const FLUSH_YIELD_SERIES = 512;
@@ -145,6 +152,9 @@ export class StorageEngine {
   private walReplay: ReplayReport | undefined;
   /** `refLimit/size` of the index when its snapshot was last written (refs are never reused). */
   private savedIndexVersion = '';
+  /** Counts removals from the index: refs cached for rows' series (see refsOf) are good while it stays. */
+  private refEpoch = 0;
+  private readonly rowRefs = new WeakMap<SeriesList, { epoch: number; refs: Int32Array }>();
 
   private constructor(options: EngineOptions, fs: Fs, logger: Logger, cache: BlockCache, index: SeriesIndex, wal: Wal, tombstones: Tombstones, nextSeq: number) {
     this.options = options;
@@ -225,6 +235,8 @@ export class StorageEngine {
     const doomed: Partition[] = [];
     // Series that a replayed ranged delete may have left without points.
     const rangeDeleted = new Set<string>();
+    // The series that rows records have defined so far, by number (see SampleRowsRecord).
+    const rowSeries = new Map<number, { readonly key: string; ref: number }>();
     const report = await this.wal.replay((payload: Uint8Array) => {
       switch (payload[0]) {
         case WalRecordType.WriteBatch: {
@@ -233,6 +245,9 @@ export class StorageEngine {
           this.apply(this.active, batch);
           break;
         }
+        case WalRecordType.SampleRows:
+          this.replayRows(decodeSampleRows(payload), rowSeries);
+          break;
         case RECORD_DELETE_SERIES:
           this.applyDelete(decodeDeleteSeries(payload));
           break;
@@ -318,6 +333,154 @@ export class StorageEngine {
       this.maybeScheduleFlush();
     }
     return { written, errors, dropped };
+  }
+
+  /**
+   * Writes float rows of one field (remote write's samples): row i is sample (`rows.ms[i]`,
+   * `rows.values[i]`) of series `series[rows.series[i]]`. Validates them as `write` does, writes the
+   * accepted ones as one WAL record, then appends them to the MemTable. Rows of a series whose field
+   * has another type, or with a timestamp out of range, are reported and dropped.
+   */
+  async writeRows(field: string, input: SampleRows, series: SeriesList): Promise<WriteResult> {
+    this.checkOpen();
+    if (this.active.bytes > 2 * this.options.memtableMaxBytes) await this.background;
+    const epoch = this.refEpoch;
+    const { rows, refs, errors, dropped } = this.acceptRows(field, input, series);
+    const count = rows.length;
+    if (count === 0) return { written: 0, errors, dropped };
+    const memtable = this.active;
+    // Each series is defined in the WAL once per MemTable: the segments holding an earlier
+    // definition go when the MemTable before this one is flushed.
+    const defNumbers: number[] = [];
+    const defKeys: Uint8Array[] = [];
+    let defined: Set<number> | undefined;
+    for (let i = 0; i < count; i++) {
+      const ref = refs[i]!;
+      if (memtable.definedInWal(ref) || defined?.has(ref)) continue;
+      (defined ??= new Set()).add(ref);
+      defNumbers.push(ref);
+      defKeys.push(series[rows.series[i]!]!.keyBytes);
+    }
+    memtable.beginWrite();
+    try {
+      await this.wal.append(sampleRowsRecord({ field, defNumbers, defKeys, numbers: refs, ms: rows.ms, values: rows.values, count }));
+      // Only now: a definition in a record that failed must be written again by the next write.
+      memtable.markDefinedInWal(defNumbers);
+      // A delete meanwhile removed series from the index: their writes add them again.
+      const appendRefs = this.refEpoch === epoch ? refs : this.refsOf(field, rows, series).refs;
+      memtable.appendRows(field, appendRefs, rows.ms, rows.values, count, (i) => {
+        const s = series[rows.series[i]!]!;
+        return memtable.seriesFor(s.key, this.index.idOf(appendRefs[i]!)!, s.measurement, s.tags);
+      });
+    } finally {
+      memtable.endWrite();
+    }
+    this.maybeScheduleFlush();
+    return { written: count, errors, dropped };
+  }
+
+  /** The rows `writeRows` can write, with each one's series ref, and what it refuses. */
+  private acceptRows(field: string, input: SampleRows, series: SeriesList): { rows: SampleRows; refs: Int32Array; errors: RustsError[]; dropped: number } {
+    let { refs, errors } = this.refsOf(field, input, series);
+    let refused = 0;
+    for (let i = 0; i < input.length; i++) {
+      const ms = input.ms[i]!;
+      if (refs[i]! >= 0 && ms >= MIN_MS && ms <= MAX_MS) continue;
+      refused++;
+      if (refs[i]! >= 0) {
+        refs[i] = -1;
+        if (errors.length < MAX_ROW_ERRORS) errors.push(new TimestampOutOfRangeError(series[input.series[i]!]!.key, `${ms}ms`));
+      }
+    }
+    if (refused === 0) return { rows: input, refs, errors, dropped: 0 };
+    const all = refs;
+    const rows = input.filter((i) => all[i]! >= 0);
+    refs = new Int32Array(rows.length);
+    let k = 0;
+    for (let i = 0; i < input.length; i++) if (all[i]! >= 0) refs[k++] = all[i]!;
+    return { rows, refs, errors, dropped: refused };
+  }
+
+  /**
+   * The index ref of each row's series (-1 for a series whose field type is refused), adding
+   * series new to the index. Refs are cached per series list until the index loses a series.
+   */
+  private refsOf(field: string, rows: SampleRows, series: SeriesList): { refs: Int32Array; errors: RustsError[] } {
+    let cache = this.rowRefs.get(series);
+    if (cache === undefined || cache.epoch !== this.refEpoch) this.rowRefs.set(series, (cache = { epoch: this.refEpoch, refs: new Int32Array(Math.max(64, series.length)) }));
+    cache.refs = withRoom(cache.refs, series.length);
+    // Cached as ref + 1: 0 is "not yet".
+    const cached = cache.refs;
+    const refs = new Int32Array(rows.length);
+    const errors: RustsError[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const id = rows.series[i]!;
+      let ref = cached[id]! - 1;
+      if (ref < 0) {
+        const s = series[id]!;
+        const error = this.checkRowSeries(s, field);
+        if (error === undefined) {
+          ref = this.index.getOrAdd(s.key, s.measurement, s.tags);
+          cached[id] = ref + 1;
+        } else if (errors.length < MAX_ROW_ERRORS && !errors.some((e) => e.message === error.message)) {
+          errors.push(error);
+        }
+      }
+      refs[i] = ref;
+    }
+    return { refs, errors };
+  }
+
+  /** Whether a series' float rows of `field` are refused; claims the field's type when it is new. */
+  private checkRowSeries(s: RowSeries, field: string): RustsError | undefined {
+    if (s.measurement === '') return new InvalidPointError(s.key, 'measurement name is empty');
+    if (field === '') return new InvalidPointError(s.key, 'field name is empty');
+    const types = this.typesOf(s.measurement);
+    const stored = types.get(field);
+    if (stored === undefined) types.set(field, FieldType.Float);
+    else if (stored !== FieldType.Float) return new FieldTypeConflictError(s.measurement, field, FieldType.Float, stored);
+    return undefined;
+  }
+
+  /** A type-2 WAL record back into the MemTable; `known` carries definitions from record to record. */
+  private replayRows(record: DecodedSampleRows, known: Map<number, { readonly key: string; ref: number }>): void {
+    for (let d = 0; d < record.defNumbers.length; d++) known.set(record.defNumbers[d]!, { key: record.defKeys[d]!, ref: -1 });
+    const refs = new Int32Array(record.count);
+    let undefinedRows = 0;
+    for (let i = 0; i < record.count; i++) {
+      const s = known.get(record.numbers[i]!);
+      if (s === undefined) {
+        undefinedRows++;
+        refs[i] = -1;
+        continue;
+      }
+      if (s.ref < 0) {
+        const { measurement, tags } = parseSeriesKey(s.key);
+        if (this.typesOf(measurement).get(record.field) === undefined) this.typesOf(measurement).set(record.field, FieldType.Float);
+        s.ref = this.index.getOrAdd(s.key, measurement, tags);
+      }
+      refs[i] = s.ref;
+    }
+    let { numbers, ms, values, count } = record;
+    if (undefinedRows > 0) {
+      // Only a damaged log gets here: a writer defines every series before its rows.
+      this.logger.warn('WAL rows of undefined series skipped', { rows: undefinedRows });
+      let k = 0;
+      for (let i = 0; i < count; i++) {
+        if (refs[i]! < 0) continue;
+        refs[k] = refs[i]!;
+        ms[k] = ms[i]!;
+        values[k++] = values[i]!;
+      }
+      count = k;
+    }
+    numbers = refs;
+    this.active.appendRows(record.field, numbers, ms, values, count, (i) => {
+      const ref = numbers[i]!;
+      const key = this.index.keyOf(ref)!;
+      const { measurement, tags } = parseSeriesKey(key);
+      return this.active.seriesFor(key, this.index.idOf(ref)!, measurement, tags);
+    });
   }
 
   /** Convenience over `write` for single points; throws PartialWriteError when anything was rejected. */
@@ -764,7 +927,12 @@ export class StorageEngine {
       if (ref !== undefined) refs.push(ref);
     }
     for (const memtable of this.memtables()) memtable.removeSeries(keys);
-    this.index.remove(refs);
+    this.removeRefs(refs);
+  }
+
+  private removeRefs(refs: readonly number[]): number {
+    if (refs.length > 0) this.refEpoch++;
+    return this.index.remove(refs);
   }
 
   /** The ranged delete's effect on memory: tombstones for segment points, MemTable points removed in place. */
@@ -808,7 +976,7 @@ export class StorageEngine {
       const ref = this.index.refOf(key);
       if (ref !== undefined && !this.memtables().some((m) => m.series.has(key))) refs.push(ref);
     }
-    return this.index.remove(refs) > 0;
+    return this.removeRefs(refs) > 0;
   }
 
   /** True when some segment holds a point of the series that no tombstone hides. */

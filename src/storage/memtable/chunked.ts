@@ -59,12 +59,12 @@ export class ChunkedColumn {
     return this.chunkList;
   }
 
-  /** Appends every point of `src`; returns the capacity (in points) of the chunks it had to allocate. */
-  append(src: Column): number {
-    if (this.inOrder && src.length > 0) this.inOrder = this.continuesInOrder(src);
+  /** Appends points [start, end) of `src`; returns the capacity (in points) of the chunks it had to allocate. */
+  append(src: Column, start = 0, end = src.length): number {
+    if (this.inOrder && end > start) this.inOrder = this.continuesInOrder(src, start, end);
     let allocated = 0;
-    let from = 0;
-    while (from < src.length) {
+    let from = start;
+    while (from < end) {
       let last = this.chunkList[this.chunkList.length - 1];
       if (last === undefined || last.length === last.capacity) {
         const capacity = last === undefined ? this.firstChunkPoints : Math.min(CHUNK_POINTS, Math.max(last.capacity * 2, 1));
@@ -72,14 +72,14 @@ export class ChunkedColumn {
         this.chunkList.push(last);
         allocated += capacity;
       }
-      const n = Math.min(src.length - from, last.capacity - last.length);
+      const n = Math.min(end - from, last.capacity - last.length);
       last.pushRange(src, from, from + n);
       from += n;
     }
-    this.length += src.length;
-    if (src.length > 0) {
-      this.lastMs = src.ms[src.length - 1]!;
-      this.lastSub = src.sub[src.length - 1]!;
+    this.length += end - start;
+    if (end > start) {
+      this.lastMs = src.ms[end - 1]!;
+      this.lastSub = src.sub[end - 1]!;
     }
     return allocated;
   }
@@ -112,8 +112,10 @@ export class ChunkedColumn {
     return this.chunkList;
   }
 
-  private continuesInOrder(src: Column): boolean {
-    if (src.ms[0]! < this.lastMs || (src.ms[0] === this.lastMs && src.sub[0]! <= this.lastSub)) return false;
-    return src.isStrictlySorted();
+  private continuesInOrder(src: Column, start: number, end: number): boolean {
+    const { ms, sub } = src;
+    if (ms[start]! < this.lastMs || (ms[start] === this.lastMs && sub[start]! <= this.lastSub)) return false;
+    for (let i = start + 1; i < end; i++) if (ms[i]! < ms[i - 1]! || (ms[i] === ms[i - 1] && sub[i]! <= sub[i - 1]!)) return false;
+    return true;
   }
 }

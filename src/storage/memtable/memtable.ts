@@ -1,5 +1,6 @@
-import { Column, inSplitRange, type SeriesId, type SplitTimeRange, type Tag } from '../../core/index.ts';
+import { Column, FieldType, inSplitRange, withRoom, type SeriesId, type SplitTimeRange, type Tag } from '../../core/index.ts';
 import { ChunkedColumn, ChunkStore } from './chunked.ts';
+import { ROW_BYTES, RowLog, zeroSubs } from './rowLog.ts';
 
 /** One series in the MemTable: a growing column per field, in arrival order (sorted at flush or read). */
 export interface MemSeries {
@@ -10,6 +11,9 @@ export interface MemSeries {
   readonly fields: Map<string, ChunkedColumn>;
 }
 
+// Rows of one series in a row that appendRows takes past the row log: enough to make the cache
+// misses of touching the series' column cheap per row.
+const DIRECT_RUN_ROWS = 16;
 // Bytes a point's slot costs beyond its value: ms (8) + sub (4).
 const TIMESTAMP_BYTES = 12;
 // A string column's slot holds a reference; the string itself is counted per point.
@@ -18,12 +22,15 @@ const REFERENCE_BYTES = 8;
 const STRING_OVERHEAD = 16;
 
 /**
- * Points that are in the WAL but not yet in a segment. Writers append whole columns; the engine
- * swaps in a fresh MemTable when a flush trigger fires and writes this one out in the background,
- * while reads see both.
+ * Points that are in the WAL but not yet in a segment. Writers append whole columns, or rows of
+ * float samples (see RowLog); the engine swaps in a fresh MemTable when a flush trigger fires and
+ * writes this one out in the background, while reads see both.
  */
 export class MemTable {
-  readonly series = new Map<string, MemSeries>();
+  private readonly bySeries = new Map<string, MemSeries>();
+  // Per field written as rows; emptied into the series' columns before anything reads them.
+  private readonly rowLogs = new Map<string, RowLog>();
+  private walDefined = new Uint8Array(1024);
   readonly createdAt = Date.now();
   private readonly chunks = new ChunkStore();
   points = 0;
@@ -32,21 +39,93 @@ export class MemTable {
   pendingWrites = 0;
   private drained: (() => void) | undefined;
 
+  /** Every series by key, with every row written so far in its columns. */
+  get series(): ReadonlyMap<string, MemSeries> {
+    this.sealRows();
+    return this.bySeries;
+  }
+
   seriesFor(key: string, id: SeriesId, measurement: string, tags: readonly Tag[]): MemSeries {
-    let series = this.series.get(key);
+    let series = this.bySeries.get(key);
     if (series === undefined) {
       series = { key, id, measurement, tags, fields: new Map() };
-      this.series.set(key, series);
+      this.bySeries.set(key, series);
     }
     return series;
   }
 
-  append(series: MemSeries, field: string, column: Column): void {
-    let target = series.fields.get(field);
-    if (target === undefined) {
-      target = newColumn(series, column.type, this.chunks);
-      series.fields.set(field, target);
+  /**
+   * Appends float rows of `field`: row i is (`refs[i]`, `ms[i]`, `values[i]`), refs being series
+   * index refs. `seriesOf(i)` gives the series of row i when this MemTable has no rows of its ref yet.
+   * A run of rows of one series long enough goes straight to the series' column; shorter ones wait
+   * in the row log (see RowLog).
+   */
+  appendRows(field: string, refs: Int32Array, ms: Float64Array, values: Float64Array, count: number, seriesOf: (row: number) => MemSeries): void {
+    let log = this.rowLogs.get(field);
+    if (log === undefined) this.rowLogs.set(field, (log = new RowLog(field)));
+    let runs: Column | undefined;
+    let allocated = 0;
+    let logged = 0;
+    for (let i = 0; i < count; ) {
+      const ref = refs[i]!;
+      let end = i + 1;
+      while (end < count && refs[end] === ref) end++;
+      let slot = log.slotOf(ref);
+      if (slot < 0) slot = log.addSlot(ref, seriesOf(i));
+      if (end - i >= DIRECT_RUN_ROWS && !log.holds(slot)) {
+        runs ??= Column.of(FieldType.Float, ms, zeroSubs(count), values, count);
+        allocated += this.columnOf(log.seriesOf(slot), field, FieldType.Float).append(runs, i, end);
+      } else {
+        for (let k = i; k < end; k++) {
+          if (log.full) this.seal(log);
+          log.push(slot, ms[k]!, values[k]!);
+        }
+        logged += end - i;
+      }
+      i = end;
     }
+    this.points += count;
+    this.bytes += logged * ROW_BYTES + allocated * (TIMESTAMP_BYTES + 8);
+  }
+
+  /** Whether a WAL record written for this MemTable defined series ref `ref` (see StorageEngine.writeRows). */
+  definedInWal(ref: number): boolean {
+    return ref < this.walDefined.length && this.walDefined[ref] === 1;
+  }
+
+  markDefinedInWal(refs: readonly number[]): void {
+    for (const ref of refs) {
+      this.walDefined = withRoom(this.walDefined, ref + 1);
+      this.walDefined[ref] = 1;
+    }
+  }
+
+  /** Moves the rows of every log into their series' columns. */
+  private sealRows(): void {
+    for (const log of this.rowLogs.values()) this.seal(log);
+  }
+
+  private seal(log: RowLog): void {
+    const rows = log.length;
+    if (rows === 0) return;
+    const allocated = log.seal((series, field) => this.columnOf(series, field, FieldType.Float));
+    this.bytes += allocated * (TIMESTAMP_BYTES + 8) - rows * ROW_BYTES;
+  }
+
+  private columnOf(series: MemSeries, field: string, type: FieldType): ChunkedColumn {
+    let column = series.fields.get(field);
+    if (column === undefined) {
+      column = newColumn(series, type, this.chunks);
+      series.fields.set(field, column);
+    }
+    return column;
+  }
+
+  append(series: MemSeries, field: string, column: Column): void {
+    // Rows of the field written before this column come first, so that arrival order holds.
+    const log = this.rowLogs.get(field);
+    if (log !== undefined) this.seal(log);
+    const target = this.columnOf(series, field, column.type);
     // Memory is counted as allocated, so that the size trigger sees what chunks really take.
     const allocated = target.append(column);
     this.points += column.length;
@@ -55,12 +134,19 @@ export class MemTable {
   }
 
   removeSeries(keys: Iterable<string>): void {
+    this.sealRows();
     for (const key of keys) {
-      const series = this.series.get(key);
+      const series = this.bySeries.get(key);
       if (series === undefined) continue;
       for (const column of series.fields.values()) this.points -= column.length;
-      this.series.delete(key);
+      this.bySeries.delete(key);
     }
+    this.forgetSlots();
+  }
+
+  /** Row logs know series by slot: after series are removed, they start over (they are empty once sealed). */
+  private forgetSlots(): void {
+    this.rowLogs.clear();
   }
 
   /** Whether any point is older than `ms`: lets retention skip a MemTable it would not change. */
@@ -78,6 +164,7 @@ export class MemTable {
       this.keepPoints(series, (t) => t >= ms);
       if (series.fields.size === 0) emptied.push(series.key);
     }
+    this.forgetSlots();
     return emptied;
   }
 
@@ -87,6 +174,7 @@ export class MemTable {
       const series = this.series.get(key);
       if (series !== undefined) this.keepPoints(series, (ms, sub) => !inSplitRange(range, ms, sub));
     }
+    this.forgetSlots();
   }
 
   /** Rewrites the series' columns that hold points `keep` rejects; removes fields and the series when they end up empty. */
@@ -105,7 +193,7 @@ export class MemTable {
         series.fields.set(name, next);
       }
     }
-    if (series.fields.size === 0) this.series.delete(series.key);
+    if (series.fields.size === 0) this.bySeries.delete(series.key);
   }
 
   beginWrite(): void {

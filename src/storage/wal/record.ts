@@ -20,6 +20,7 @@ import type { RecordWriter } from './format.ts';
  */
 export const WalRecordType = {
   WriteBatch: 1,
+  SampleRows: 5,
 } as const;
 export type WalRecordType = (typeof WalRecordType)[keyof typeof WalRecordType];
 
@@ -243,4 +244,83 @@ function recordError(length: number): ReadErrorFactory {
 function sameBytes(b: Uint8Array, x: number, y: number, n: number): boolean {
   for (let i = 0; i < n; i++) if (b[x + i] !== b[y + i]) return false;
   return true;
+}
+
+/**
+ * Float rows of one field (a type-2 record): each row names its series by a number, which a
+ * definition in this record or an earlier one of the log ties to a series key. The writer defines
+ * each number in the log before its first row and again after the segments holding the definition
+ * may have been removed (the engine does so once per MemTable, see StorageEngine.writeRows).
+ */
+export interface SampleRowsRecord {
+  readonly field: string;
+  /** Definitions: series number `defNumbers[i]` has key `defKeys[i]` (UTF-8). */
+  readonly defNumbers: readonly number[];
+  readonly defKeys: readonly Uint8Array[];
+  /** Row i is (`numbers[i]`, `ms[i]`, `values[i]`), for i below `count`. */
+  readonly numbers: Int32Array;
+  readonly ms: Float64Array;
+  readonly values: Float64Array;
+  readonly count: number;
+}
+
+/** A SampleRowsRecord as a type-2 WAL record payload, written when asked: its arrays must not change until then. */
+export function sampleRowsRecord(record: SampleRowsRecord): RecordWriter {
+  const fieldBytes = Buffer.byteLength(record.field, 'utf8');
+  let size = 1 + 4 + fieldBytes + 4 + 4 + record.count * 20;
+  for (const key of record.defKeys) size += 8 + key.length;
+  return {
+    length: size,
+    writeTo: (buf, at) => {
+      const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+      buf[at] = WalRecordType.SampleRows;
+      putU32(buf, at + 1, fieldBytes);
+      let pos = at + 5 + text.write(record.field, at + 5, 'utf8');
+      pos = putU32(buf, pos, record.defNumbers.length);
+      for (let d = 0; d < record.defNumbers.length; d++) {
+        const key = record.defKeys[d]!;
+        pos = putU32(buf, pos, record.defNumbers[d]!);
+        pos = putU32(buf, pos, key.length);
+        buf.set(key, pos);
+        pos += key.length;
+      }
+      pos = putU32(buf, pos, record.count);
+      pos = putRawArray(buf, pos, record.numbers, record.count);
+      pos = putRawArray(buf, pos, record.ms, record.count);
+      pos = putRawArray(buf, pos, record.values, record.count);
+      if (pos - at !== size) throw new Error(`BUG: SampleRows record sized ${size} bytes but encoded ${pos - at}`);
+    },
+  };
+}
+
+/** A decoded type-2 record; its keys are strings, its arrays its own. */
+export interface DecodedSampleRows extends Omit<SampleRowsRecord, 'defKeys'> {
+  readonly defKeys: readonly string[];
+}
+
+/** Decodes a type-2 WAL record payload. Throws `DecodeError` for anything that does not decode. */
+export function decodeSampleRows(bytes: Uint8Array): DecodedSampleRows {
+  const r = new ByteReader(bytes, 0, bytes.length, recordError(bytes.length));
+  const type = r.u8('the record type');
+  if (type !== WalRecordType.SampleRows) throw new DecodeError(`Cannot decode a WAL record of type ${type} as SampleRows (type ${WalRecordType.SampleRows})`);
+  const field = r.string('a field name');
+  const defCount = r.u32('the definition count');
+  // Each definition takes at least 8 bytes (number and key length).
+  r.need(defCount * 8, `${defCount} series definitions`);
+  const defNumbers: number[] = [];
+  const defKeys: string[] = [];
+  for (let d = 0; d < defCount; d++) {
+    defNumbers.push(r.u32('a series number'));
+    defKeys.push(r.string('a series key'));
+  }
+  const count = r.u32('the row count');
+  r.need(count * 20, `${count} rows`);
+  const numbers = new Int32Array(count);
+  const ms = new Float64Array(count);
+  const values = new Float64Array(count);
+  r.rawArray(numbers, count, 'series numbers');
+  r.rawArray(ms, count, 'timestamps');
+  r.rawArray(values, count, 'values');
+  r.expectEnd(`${count} rows`);
+  return { field, defNumbers, defKeys, numbers, ms, values, count };
 }

@@ -1,7 +1,7 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import snappy from 'snappy';
-import { RustsError, SeriesIds, SeriesTable, WriteBatch, packBatch, silentLogger, unpackBatch, type Logger } from '../../../src/core/index.ts';
+import { RustsError, SeriesIds, SeriesTable, WriteBatch, packBatch, silentLogger, unpackBatch, type Logger, type SampleRows, type SeriesList } from '../../../src/core/index.ts';
 import { DEFAULT_LABEL_LIMITS, decodeRemoteWrite, prometheusProto, SeriesCache } from '../../../src/protocol/prometheus/index.ts';
 import { parseLineProtocol } from '../../../src/protocol/lineprotocol/index.ts';
 import { ParsePool } from '../../../src/protocol/workers/index.ts';
@@ -20,6 +20,11 @@ function body(lines: number): Buffer {
 }
 
 /** A batch as plain data, for comparing two batches. */
+/** Rows as (series key, time, value) triples. */
+function samplesOf(rows: SampleRows, series: SeriesList): unknown[] {
+  return Array.from({ length: rows.length }, (_, i) => [series[rows.series[i]!]!.key, rows.ms[i], rows.values[i]]);
+}
+
 function contents(batch: WriteBatch): unknown {
   return batch.series.map((s) => ({
     key: s.key,
@@ -64,10 +69,14 @@ describe('packBatch / unpackBatch', () => {
     const again = send([3, 2, 4]);
     assert.deepEqual(again.newKeys, ['cpu,host=h4']);
     assert.deepEqual([...again.seriesIds], [2, 1, 3]);
-    // 4 known + 7 new is past the 10 the ids hold: a new generation, every key sent again.
-    const over = send([1, 5, 6, 7, 8, 9, 10, 11]);
+    // A batch may take the ids past the 10 they hold; the batch after it starts a new
+    // generation, and its keys are sent again.
+    const full = send([1, 5, 6, 7, 8, 9, 10, 11]);
+    assert.equal(full.generation, again.generation);
+    assert.equal(full.newKeys.length, 7);
+    const over = send([1, 2]);
     assert.equal(over.generation, again.generation + 1);
-    assert.equal(over.newKeys.length, 8);
+    assert.deepEqual(over.newKeys, ['cpu,host=h1', 'cpu,host=h2']);
     // A table that missed a batch is out of step, and says so.
     assert.throws(() => unpackBatch(packBatch(batchOf([12]), ids).packed, new SeriesTable()), /series ids out of step/);
   });
@@ -141,19 +150,25 @@ describe('ParsePool: remote write', () => {
     assert.equal(pool.readyWorkers, 1, 'the worker loaded');
     const body = request(3000);
     assert.ok(body.length >= 16 * 1024, 'large enough to go to a worker');
-    const { batch: wantBatch, ...want } = decodeRemoteWrite(body, 1, 1 << 26, { limits, cache: new SeriesCache() });
+    const ids = new SeriesIds(100_000);
+    const { batch: wantBatch, rows: wantRows, newSeries, ...want } = decodeRemoteWrite(body, 1, 1 << 26, { limits, cache: new SeriesCache(ids) });
+    const table = new SeriesTable();
+    table.learn(newSeries);
     assert.ok(want.rejected > 0, 'the body has series with a repeated label');
+    assert.ok(wantRows.length > 3000, 'the body has samples');
+    // The second round finds every series known: its rows name them by the numbers the first taught.
     for (let round = 0; round < 2; round++) {
-      const { batch, ...got } = await pool.decodeRemoteWrite(Buffer.from(body), 1, 1 << 26, { limits, cache: new SeriesCache() });
+      const { batch, rows, series, ...got } = await pool.decodeRemoteWrite(Buffer.from(body), 1, 1 << 26, limits);
       assert.deepEqual(got, want);
+      assert.deepEqual(samplesOf(rows, series), samplesOf(wantRows, table.list));
       assert.deepEqual(contents(batch), contents(wantBatch));
     }
   });
 
   it('throws a body the worker refuses as the error it was, with its code', async () => {
     const garbage = Buffer.alloc(20_000, 0x41);
-    await assert.rejects(pool.decodeRemoteWrite(garbage, 1, 1 << 26, { limits, cache: new SeriesCache() }), (err: unknown) => err instanceof RustsError && err.code === 'bad_snappy');
+    await assert.rejects(pool.decodeRemoteWrite(garbage, 1, 1 << 26, limits), (err: unknown) => err instanceof RustsError && err.code === 'bad_snappy');
     const tooBig = snappy.compressSync(Buffer.alloc(100_000));
-    await assert.rejects(pool.decodeRemoteWrite(tooBig, 1, 50_000, { limits, cache: new SeriesCache() }), (err: unknown) => err instanceof RustsError && err.code === 'payload_too_large');
+    await assert.rejects(pool.decodeRemoteWrite(tooBig, 1, 50_000, limits), (err: unknown) => err instanceof RustsError && err.code === 'payload_too_large');
   });
 });

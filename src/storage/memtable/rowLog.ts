@@ -1,0 +1,112 @@
+import { Column, FieldType, SampleRows, withRoom } from '../../core/index.ts';
+import type { ChunkedColumn } from './chunked.ts';
+import type { MemSeries } from './memtable.ts';
+
+/** Rows a log takes before it moves them into their series' columns on its own. */
+export const ROW_LOG_ROWS = 512 * 1024;
+// A power of two, as ROW_LOG_ROWS is: the log doubles up to exactly ROW_LOG_ROWS.
+const FIRST_ROWS = 4096;
+/** What a row costs while in the log: slot (4), time (8), value (8). */
+export const ROW_BYTES = 20;
+
+// Never written: the sub-millisecond parts of rows, which are whole milliseconds.
+let zeros = new Int32Array(0);
+
+/** At least `n` zeros, to stand for the sub-millisecond parts of `n` rows; never to be written. */
+export function zeroSubs(n: number): Int32Array {
+  if (zeros.length < n) zeros = new Int32Array(n);
+  return zeros;
+}
+
+// The sorted copy a seal makes, reused from seal to seal (the main thread seals one log at a time).
+let sortedMs = new Float64Array(0);
+let sortedValues = new Float64Array(0);
+
+/**
+ * Float rows of one field as they arrive, appended one after another, and moved into their series'
+ * columns (`seal`) only when the log is full or a reader needs them. Appending a sample straight to
+ * its series' column touches that column's memory, a few cache misses per sample when a write
+ * carries one sample for each of thousands of series; sealing moves each series' samples as one
+ * run. Series are known by slot: a small number per series of this log, found by series ref.
+ */
+export class RowLog {
+  // Per series ref, its slot + 1 (0: none yet).
+  private slotOfRef = new Int32Array(1024);
+  private readonly slotSeries: MemSeries[] = [];
+  // Per slot, how many of its rows the log holds.
+  private pending = new Int32Array(1024);
+  // The rows, naming their series by slot. Grown up to ROW_LOG_ROWS: most MemTables of a small
+  // database never need that much.
+  private readonly rows = new SampleRows(FIRST_ROWS);
+
+  constructor(readonly field: string) {}
+
+  get length(): number {
+    return this.rows.length;
+  }
+
+  get full(): boolean {
+    return this.rows.length === ROW_LOG_ROWS;
+  }
+
+  /** The slot of the series with index ref `ref`, or -1. */
+  slotOf(ref: number): number {
+    return ref < this.slotOfRef.length ? this.slotOfRef[ref]! - 1 : -1;
+  }
+
+  addSlot(ref: number, series: MemSeries): number {
+    this.slotOfRef = withRoom(this.slotOfRef, ref + 1);
+    this.slotOfRef[ref] = this.slotSeries.push(series);
+    const slot = this.slotSeries.length - 1;
+    this.pending = withRoom(this.pending, slot + 1);
+    return slot;
+  }
+
+  seriesOf(slot: number): MemSeries {
+    return this.slotSeries[slot]!;
+  }
+
+  /** Whether the log holds rows of `slot`: until it is sealed, later rows of the slot must follow them here. */
+  holds(slot: number): boolean {
+    return this.pending[slot]! > 0;
+  }
+
+  /** Appends a row; the log must not be full. */
+  push(slot: number, ms: number, value: number): void {
+    this.pending[slot]++;
+    this.rows.push(slot, ms, value);
+  }
+
+  /**
+   * Moves every row into its series' column (`columnOf`), in arrival order per series, and empties
+   * the log; returns the capacity (in points) of the chunks the columns had to allocate. A counting
+   * sort by slot keeps each series' rows in arrival order, so the last write of a time still wins.
+   */
+  seal(columnOf: (series: MemSeries, field: string) => ChunkedColumn): number {
+    const n = this.rows.length;
+    if (n === 0) return 0;
+    const slotCount = this.slotSeries.length;
+    const starts = new Int32Array(slotCount + 1);
+    const { series: slots, ms, values } = this.rows;
+    for (let i = 0; i < n; i++) starts[slots[i]! + 1]++;
+    for (let s = 0; s < slotCount; s++) starts[s + 1] += starts[s]!;
+    const next = starts.slice(0, slotCount);
+    if (sortedMs.length < n) {
+      sortedMs = new Float64Array(ROW_LOG_ROWS);
+      sortedValues = new Float64Array(ROW_LOG_ROWS);
+    }
+    for (let i = 0; i < n; i++) {
+      const at = next[slots[i]!]!++;
+      sortedMs[at] = ms[i]!;
+      sortedValues[at] = values[i]!;
+    }
+    const sorted = Column.of(FieldType.Float, sortedMs, zeroSubs(n), sortedValues, n);
+    let allocated = 0;
+    for (let s = 0; s < slotCount; s++) {
+      if (starts[s + 1]! > starts[s]!) allocated += columnOf(this.slotSeries[s]!, this.field).append(sorted, starts[s]!, starts[s + 1]!);
+    }
+    this.rows.length = 0;
+    this.pending.fill(0, 0, slotCount);
+    return allocated;
+  }
+}
