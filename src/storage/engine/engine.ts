@@ -356,7 +356,8 @@ export class StorageEngine {
     let defined: Set<number> | undefined;
     for (let i = 0; i < count; i++) {
       const ref = refs[i]!;
-      if (memtable.definedInWal(ref) || defined?.has(ref)) continue;
+      // Rows of one series often come in runs (a request of 100 samples per series).
+      if ((i > 0 && refs[i - 1] === ref) || memtable.definedInWal(ref) || defined?.has(ref)) continue;
       (defined ??= new Set()).add(ref);
       defNumbers.push(ref);
       defKeys.push(series[rows.series[i]!]!.keyBytes);
@@ -415,6 +416,10 @@ export class StorageEngine {
     const errors: RustsError[] = [];
     for (let i = 0; i < rows.length; i++) {
       const id = rows.series[i]!;
+      if (i > 0 && id === rows.series[i - 1]) {
+        refs[i] = refs[i - 1]!;
+        continue;
+      }
       let ref = cached[id]! - 1;
       if (ref < 0) {
         const s = series[id]!;

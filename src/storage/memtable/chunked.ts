@@ -1,4 +1,4 @@
-import { Column, ColumnArena, type FieldType } from '../../core/index.ts';
+import { Column, ColumnArena, FieldType } from '../../core/index.ts';
 
 /** Buffers chunks are cut from, in the size most chunks of a MemTable together need. */
 const ARENA_BYTES = 4 * 1024 * 1024;
@@ -65,13 +65,8 @@ export class ChunkedColumn {
     let allocated = 0;
     let from = start;
     while (from < end) {
-      let last = this.chunkList[this.chunkList.length - 1];
-      if (last === undefined || last.length === last.capacity) {
-        const capacity = last === undefined ? this.firstChunkPoints : Math.min(CHUNK_POINTS, Math.max(last.capacity * 2, 1));
-        last = this.store.column(this.type, capacity);
-        this.chunkList.push(last);
-        allocated += capacity;
-      }
+      const last = this.chunkWithRoom();
+      if (last.length === 0) allocated += last.capacity;
       const n = Math.min(end - from, last.capacity - last.length);
       last.pushRange(src, from, from + n);
       from += n;
@@ -82,6 +77,48 @@ export class ChunkedColumn {
       this.lastSub = src.sub[end - 1]!;
     }
     return allocated;
+  }
+
+  /**
+   * Appends float points [start, end) of `ms` and `values`, whole milliseconds (sub 0); returns the
+   * capacity (in points) of the chunks it had to allocate. The column must be of type Float. Rows
+   * (see RowLog) come this way: typed-array accesses of one type only, which `append`'s copy for
+   * every type cannot have, made it several times faster.
+   */
+  appendFloats(ms: Float64Array, values: Float64Array, start: number, end: number): number {
+    if (this.type !== FieldType.Float) throw new Error(`BUG: float rows appended to a column of type ${this.type}`);
+    if (end <= start) return 0;
+    if (this.inOrder) this.inOrder = this.floatsContinueInOrder(ms, start, end);
+    let allocated = 0;
+    let from = start;
+    while (from < end) {
+      const last = this.chunkWithRoom();
+      if (last.length === 0) allocated += last.capacity;
+      const n = Math.min(end - from, last.capacity - last.length);
+      const at = last.length;
+      const toMs = last.ms;
+      const toValues = last.values as Float64Array;
+      for (let i = 0; i < n; i++) {
+        toMs[at + i] = ms[from + i]!;
+        toValues[at + i] = values[from + i]!;
+      }
+      // A chunk's sub-milliseconds start at 0 (cut from a new arena) and stay 0 for floats written this way.
+      last.length = at + n;
+      from += n;
+    }
+    this.length += end - start;
+    this.lastMs = ms[end - 1]!;
+    this.lastSub = 0;
+    return allocated;
+  }
+
+  /** The last chunk if it has room, else a new one (empty, the only kind of chunk that is). */
+  private chunkWithRoom(): Column {
+    const last = this.chunkList[this.chunkList.length - 1];
+    if (last !== undefined && last.length < last.capacity) return last;
+    const chunk = this.store.column(this.type, last === undefined ? this.firstChunkPoints : Math.min(CHUNK_POINTS, Math.max(last.capacity * 2, 1)));
+    this.chunkList.push(chunk);
+    return chunk;
   }
 
   /** All points in one column, in arrival order. */
@@ -110,6 +147,12 @@ export class ChunkedColumn {
       }
     }
     return this.chunkList;
+  }
+
+  private floatsContinueInOrder(ms: Float64Array, start: number, end: number): boolean {
+    if (ms[start]! < this.lastMs || (ms[start] === this.lastMs && this.lastSub >= 0)) return false;
+    for (let i = start + 1; i < end; i++) if (ms[i]! <= ms[i - 1]!) return false;
+    return true;
   }
 
   private continuesInOrder(src: Column, start: number, end: number): boolean {

@@ -1,6 +1,6 @@
 import { Column, FieldType, inSplitRange, withRoom, type SeriesId, type SplitTimeRange, type Tag } from '../../core/index.ts';
 import { ChunkedColumn, ChunkStore } from './chunked.ts';
-import { ROW_BYTES, RowLog, zeroSubs } from './rowLog.ts';
+import { ROW_BYTES, RowLog } from './rowLog.ts';
 
 /** One series in the MemTable: a growing column per field, in arrival order (sorted at flush or read). */
 export interface MemSeries {
@@ -63,7 +63,6 @@ export class MemTable {
   appendRows(field: string, refs: Int32Array, ms: Float64Array, values: Float64Array, count: number, seriesOf: (row: number) => MemSeries): void {
     let log = this.rowLogs.get(field);
     if (log === undefined) this.rowLogs.set(field, (log = new RowLog(field)));
-    let runs: Column | undefined;
     let allocated = 0;
     let logged = 0;
     for (let i = 0; i < count; ) {
@@ -73,8 +72,7 @@ export class MemTable {
       let slot = log.slotOf(ref);
       if (slot < 0) slot = log.addSlot(ref, seriesOf(i));
       if (end - i >= DIRECT_RUN_ROWS && !log.holds(slot)) {
-        runs ??= Column.of(FieldType.Float, ms, zeroSubs(count), values, count);
-        allocated += this.columnOf(log.seriesOf(slot), field, FieldType.Float).append(runs, i, end);
+        allocated += this.columnOf(log.seriesOf(slot), field, FieldType.Float).appendFloats(ms, values, i, end);
       } else {
         for (let k = i; k < end; k++) {
           if (log.full) this.seal(log);

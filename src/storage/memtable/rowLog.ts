@@ -1,4 +1,4 @@
-import { Column, FieldType, SampleRows, withRoom } from '../../core/index.ts';
+import { SampleRows, withRoom } from '../../core/index.ts';
 import type { ChunkedColumn } from './chunked.ts';
 import type { MemSeries } from './memtable.ts';
 
@@ -8,15 +8,6 @@ export const ROW_LOG_ROWS = 512 * 1024;
 const FIRST_ROWS = 4096;
 /** What a row costs while in the log: slot (4), time (8), value (8). */
 export const ROW_BYTES = 20;
-
-// Never written: the sub-millisecond parts of rows, which are whole milliseconds.
-let zeros = new Int32Array(0);
-
-/** At least `n` zeros, to stand for the sub-millisecond parts of `n` rows; never to be written. */
-export function zeroSubs(n: number): Int32Array {
-  if (zeros.length < n) zeros = new Int32Array(n);
-  return zeros;
-}
 
 // The sorted copy a seal makes, reused from seal to seal (the main thread seals one log at a time).
 let sortedMs = new Float64Array(0);
@@ -100,10 +91,9 @@ export class RowLog {
       sortedMs[at] = ms[i]!;
       sortedValues[at] = values[i]!;
     }
-    const sorted = Column.of(FieldType.Float, sortedMs, zeroSubs(n), sortedValues, n);
     let allocated = 0;
     for (let s = 0; s < slotCount; s++) {
-      if (starts[s + 1]! > starts[s]!) allocated += columnOf(this.slotSeries[s]!, this.field).append(sorted, starts[s]!, starts[s + 1]!);
+      if (starts[s + 1]! > starts[s]!) allocated += columnOf(this.slotSeries[s]!, this.field).appendFloats(sortedMs, sortedValues, starts[s]!, starts[s + 1]!);
     }
     this.rows.length = 0;
     this.pending.fill(0, 0, slotCount);

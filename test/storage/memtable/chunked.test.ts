@@ -71,4 +71,22 @@ describe('ChunkedColumn', () => {
     chunked.append(column([[5, 5]]));
     assert.deepEqual(read(chunked.sortedChunks()), [[0, 2], [5, 5], [10, 2], [20, 1], [30, 3], [40, 4]]);
   });
+
+  it('appends float rows as columns do: in order or not, beside columns with sub-milliseconds, last write winning', () => {
+    const chunked = new ChunkedColumn(FieldType.Float, 3, new ChunkStore());
+    const ms = Float64Array.from([10, 20, 30, 40, 50, 60, 70]);
+    const values = Float64Array.from([1, 2, 3, 4, 5, 6, 7]);
+    assert.equal(chunked.appendFloats(ms, values, 0, 5), 3 + 6, 'a chunk of 3, then one of 6');
+    assert.equal(chunked.sortedChunks(), chunked.chunks, 'in order: nothing to sort');
+    // A point 0.5 ms after 50: rows at 60 still come after it, a row at 50 does not.
+    const half = new Column(FieldType.Float, 1);
+    half.pushFloat(50, 500_000, -1);
+    chunked.append(half);
+    chunked.appendFloats(ms, values, 5, 6);
+    assert.equal(chunked.sortedChunks(), chunked.chunks, 'still in order');
+    chunked.appendFloats(Float64Array.of(50, 20), Float64Array.of(8, 9), 0, 2);
+    const sorted = chunked.sortedChunks().flatMap((c) => Array.from({ length: c.length }, (_, i) => [c.ms[i]!, c.sub[i]!, (c.values as Float64Array)[i]!]));
+    assert.deepEqual(sorted, [[10, 0, 1], [20, 0, 9], [30, 0, 3], [40, 0, 4], [50, 0, 8], [50, 500_000, -1], [60, 0, 6]]);
+    assert.throws(() => new ChunkedColumn(FieldType.Integer, 4, new ChunkStore()).appendFloats(ms, values, 0, 1), /BUG/);
+  });
 });
