@@ -32,11 +32,12 @@
  *
  *   node --import tsx bench/remotewrite.bench.ts [--quick] [--only rusts,vm,prometheus] [--shapes A,B]
  *        [--hosts-a 500] [--hosts-b 1600] [--minutes 150] [--runs 1] [--shards 4] [--rusts-path /api/v1/write]
- *        [--rusts-wal every-write|periodic|os-default|none] [--rusts-parse-workers N] [--cpu-prof DIR]
+ *        [--rusts-wal every-write|periodic|os-default|none] [--rusts-ingest key=value,...] [--cpu-prof DIR]
  *
  * --rusts-wal sets RusTs's `wal_durability` (default `every-write`, its default: an fsync before
  * each answer). The peers answer before anything is fsynced, like RusTs's `os-default`.
- * --rusts-parse-workers sets RusTs's `[ingest] parse_workers` (default: the server's default).
+ * --rusts-ingest sets keys of RusTs's `[ingest]` section, e.g. `parse_workers=2,encode_workers=0`
+ * (default: the server's defaults).
  * --cpu-prof DIR runs the RusTs server with `node --cpu-prof` and prints each thread's top
  * self-time functions during the ingest.
  * --minutes above 175 makes Prometheus cut blocks from its head during the ingest (more CPU).
@@ -67,7 +68,7 @@ const RUSTS_PATH = stringArg('rusts-path', '/api/v1/write');
 // RusTs's default fsyncs before every answer; Prometheus and VictoriaMetrics answer before their
 // WAL or buffers reach the disk, which is RusTs's "os-default" (a killed process loses nothing).
 const RUSTS_WAL = stringArg('rusts-wal', 'every-write');
-const RUSTS_PARSE_WORKERS = stringArg('rusts-parse-workers', '');
+const RUSTS_INGEST = stringArg('rusts-ingest', '');
 const CPU_PROF = stringArg('cpu-prof', '');
 
 const MINUTE_MS = 60_000;
@@ -145,7 +146,7 @@ const rusts: Target = {
   writePath: RUSTS_PATH,
   start(dir, dataDir, logFile, port, profileDir) {
     const configFile = join(dir, 'rusts.toml');
-    const ingest = RUSTS_PARSE_WORKERS === '' ? '' : `[ingest]\nparse_workers = ${Number(RUSTS_PARSE_WORKERS)}\n`;
+    const ingest = RUSTS_INGEST === '' ? '' : `[ingest]\n${RUSTS_INGEST.split(',').join('\n')}\n`;
     writeFileSync(configFile, `[storage]\nwal_durability = "${RUSTS_WAL}"\n${ingest}`);
     return startRusts({ dataDir, logFile, port, profileDir, configFile });
   },
