@@ -76,8 +76,8 @@ export class SampleRows {
     return out;
   }
 
-  /** The arrays cut to `length`, each on a buffer of its own, to transfer to another thread. */
-  trimmed(): { series: Int32Array; ms: Float64Array; values: Float64Array } {
-    return { series: this.series.slice(0, this.length), ms: this.ms.slice(0, this.length), values: this.values.slice(0, this.length) };
+  /** A copy cut to `length`, each array on a buffer of its own (to transfer to another thread, say). */
+  copy(): SampleRows {
+    return SampleRows.of(this.series.slice(0, this.length), this.ms.slice(0, this.length), this.values.slice(0, this.length), this.length);
   }
 }

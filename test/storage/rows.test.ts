@@ -5,7 +5,8 @@ import { MEASUREMENT_NAME } from '../../src/index/index.ts';
 import { MemFs } from '../../src/storage/fs/index.ts';
 import { StorageEngine, type EngineOptions } from '../../src/storage/index.ts';
 import { ROW_LOG_ROWS } from '../../src/storage/memtable/index.ts';
-import { decodeSampleRows, sampleRowsRecord } from '../../src/storage/wal/index.ts';
+import { Wal, decodeSampleRows, sampleRowsRecord } from '../../src/storage/wal/index.ts';
+import { encodeDeleteSeries } from '../../src/storage/engine/records.ts';
 
 const T0 = 1_764_028_800_000; // 2025-11-25T00:00:00Z in ms
 const STALE_NAN_BITS = 0x7ff0000000000002n;
@@ -169,6 +170,24 @@ describe('StorageEngine.writeRows', () => {
     const recovered = await open(fs.crashClone());
     assert.deepEqual(sortedDump(await dump(recovered)), want, 'after a crash');
     await recovered.close();
+    await engine.close();
+  });
+});
+
+describe('SampleRows WAL replay', () => {
+  it('writes a series again when rows of it follow its replayed delete under the same number', async () => {
+    // What a write that resolved its series before a delete, and reached the WAL after it, leaves.
+    const fs = new MemFs();
+    await (await open(fs)).close();
+    const wal = await Wal.open(fs, '/data/wal', { durability: { mode: 'every-write' } });
+    const row = (ms: number, value: number, defined: boolean) =>
+      sampleRowsRecord({ field: 'value', defNumbers: defined ? [7] : [], defKeys: defined ? [Buffer.from('m,host=a')] : [], numbers: Int32Array.of(7), ms: Float64Array.of(ms), values: Float64Array.of(value), count: 1 });
+    await wal.append(row(T0, 1, true));
+    await wal.append(encodeDeleteSeries(['m,host=a']));
+    await wal.append(row(T0 + 1, 2, false));
+    await wal.close();
+    const engine = await open(fs);
+    assert.deepEqual(await dump(engine), { 'm,host=a': [[T0 + 1, '4000000000000000']] });
     await engine.close();
   });
 });

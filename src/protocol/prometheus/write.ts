@@ -1,8 +1,9 @@
 /**
  * Remote write requests (1.0 `prometheus.WriteRequest` and 2.0 `io.prometheus.write.v2.Request`)
  * decoded straight into rows: float samples as (series number, time, value) in three typed arrays,
- * with no object per sample or per series. A series met before is found by the raw bytes of its labels (1.0) or by its
- * label strings (2.0), so its labels are checked and its key built once, not once per request.
+ * with no object per sample or per series. A series met before is found by the raw bytes of its
+ * labels (1.0) or by its label strings (2.0), so its labels are checked and its key built once,
+ * not once per request.
  *
  * What is stored, per series (DESIGN.md's data model): float samples in the Float field `value`;
  * native histograms in the String field `histogram`, as the base64 of the sample's protobuf
@@ -42,6 +43,8 @@ interface NumberedSeries {
 export class SeriesCache {
   private readonly v1: BytesMap<NumberedSeries>;
   private readonly v2 = new Map<string, NumberedSeries>();
+  /** The 1.0 series decoded last (see predictedAt). */
+  private previous: NumberedSeries | undefined;
 
   constructor(
     readonly ids: SeriesIds,
@@ -59,7 +62,7 @@ export class SeriesCache {
   setLabelBytes(r: ProtoReader, start: number, end: number, first: boolean, series: LabeledSeries): NumberedSeries {
     // Starting over forgets the series the next prediction would follow from.
     if (this.v1.size >= this.capacity) this.previous = undefined;
-    const numbered = this.numbered(series);
+    const numbered = this.number(series);
     const bytes = this.v1.set(r.buf, r.view, start, end, numbered);
     if (first) numbered.labels = bytes;
     return numbered;
@@ -84,8 +87,6 @@ export class SeriesCache {
     this.previous = numbered;
   }
 
-  private previous: NumberedSeries | undefined;
-
   /** A 2.0 series by its label texts (see resolveRefs). */
   byLabelTexts(key: string): NumberedSeries | undefined {
     return this.v2.get(key);
@@ -93,7 +94,7 @@ export class SeriesCache {
 
   setLabelTexts(key: string, series: LabeledSeries): NumberedSeries {
     if (this.v2.size >= this.capacity) this.v2.clear();
-    const numbered = this.numbered(series);
+    const numbered = this.number(series);
     this.v2.set(key, numbered);
     return numbered;
   }
@@ -107,7 +108,8 @@ export class SeriesCache {
     return numbered.id;
   }
 
-  private numbered(series: LabeledSeries): NumberedSeries {
+  /** The series with its number, not kept (setLabelBytes and setLabelTexts keep it). */
+  number(series: LabeledSeries): NumberedSeries {
     return { series, id: this.ids.idOf(series.key), generation: this.ids.generation };
   }
 }
@@ -141,9 +143,8 @@ const scratchRows = new SampleRows(64 * 1024);
 
 /** What decoding one request collects. */
 class Decoded {
-  rows = scratchRows;
+  readonly rows = scratchRows;
   readonly batch = new WriteBatch();
-  newSeries: NewSeries | undefined;
   samples = 0;
   histograms = 0;
   exemplars = 0;
@@ -181,10 +182,7 @@ function numbering(options: WriteDecodeOptions, decode: (out: Decoded) => void):
     ids.abandon();
     throw err;
   }
-  out.newSeries = ids.end();
-  const rows = out.rows.trimmed();
-  out.rows = SampleRows.of(rows.series, rows.ms, rows.values, out.rows.length);
-  return out as DecodedWrite;
+  return { ...out, rows: out.rows.copy(), newSeries: ids.end() };
 }
 
 /**
@@ -263,7 +261,7 @@ function decodeSeriesV1(r: ProtoReader, end: number, options: WriteDecodeOptions
       return;
     }
     // A series whose labels are not together is numbered but not kept: its bytes are no key.
-    numbered = keyed ? cache.setLabelBytes(r, labelsStart, labelsEnd, labelsStart === start, series) : { series, id: cache.ids.idOf(series.key), generation: cache.ids.generation };
+    numbered = keyed ? cache.setLabelBytes(r, labelsStart, labelsEnd, labelsStart === start, series) : cache.number(series);
   }
   cache.followedBy(numbered);
 

@@ -459,14 +459,17 @@ export class StorageEngine {
         refs[i] = -1;
         continue;
       }
-      if (s.ref < 0) {
+      // Resolved on first use, and again after a replayed delete removed the series (refs are never reused).
+      if (s.ref < 0 || this.index.keyOf(s.ref) !== s.key) {
         const { measurement, tags } = parseSeriesKey(s.key);
-        if (this.typesOf(measurement).get(record.field) === undefined) this.typesOf(measurement).set(record.field, FieldType.Float);
+        const types = this.typesOf(measurement);
+        if (!types.has(record.field)) types.set(record.field, FieldType.Float);
         s.ref = this.index.getOrAdd(s.key, measurement, tags);
       }
       refs[i] = s.ref;
     }
-    let { numbers, ms, values, count } = record;
+    const { ms, values } = record;
+    let count = record.count;
     if (undefinedRows > 0) {
       // Only a damaged log gets here: a writer defines every series before its rows.
       this.logger.warn('WAL rows of undefined series skipped', { rows: undefinedRows });
@@ -479,12 +482,9 @@ export class StorageEngine {
       }
       count = k;
     }
-    numbers = refs;
-    this.active.appendRows(record.field, numbers, ms, values, count, (i) => {
-      const ref = numbers[i]!;
-      const key = this.index.keyOf(ref)!;
-      const { measurement, tags } = parseSeriesKey(key);
-      return this.active.seriesFor(key, this.index.idOf(ref)!, measurement, tags);
+    this.active.appendRows(record.field, refs, ms, values, count, (i) => {
+      const s = this.index.seriesOf(refs[i]!)!;
+      return this.active.seriesFor(s.key, s.id, s.measurement, s.tags);
     });
   }
 
