@@ -125,7 +125,20 @@ export class ChunkedColumn {
   toColumn(): Column {
     if (this.chunkList.length === 1) return this.chunkList[0]!;
     const out = new Column(this.type, this.length);
-    for (const chunk of this.chunkList) out.pushRange(chunk);
+    if (this.type !== FieldType.Float) {
+      for (const chunk of this.chunkList) out.pushRange(chunk);
+      return out;
+    }
+    // Float columns (most of a flush) copy at call sites that only ever see Float64Array, as
+    // appendFloats does: through pushRange, which sees every type, the copy was several times slower.
+    const values = out.values as Float64Array;
+    for (const chunk of this.chunkList) {
+      const n = chunk.length;
+      out.ms.set(chunk.ms.subarray(0, n), out.length);
+      out.sub.set(chunk.sub.subarray(0, n), out.length);
+      values.set((chunk.values as Float64Array).subarray(0, n), out.length);
+      out.length += n;
+    }
     return out;
   }
 
