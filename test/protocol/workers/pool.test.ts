@@ -171,4 +171,18 @@ describe('ParsePool: remote write', () => {
     const tooBig = snappy.compressSync(Buffer.alloc(100_000));
     await assert.rejects(pool.decodeRemoteWrite(tooBig, 1, 50_000, limits), (err: unknown) => err instanceof RustsError && err.code === 'payload_too_large');
   });
+
+  it('numbers series right after a body that failed half-way through its decode', async () => {
+    const body = request(3000);
+    const raw = snappy.uncompressSync(body, { asBuffer: true }) as Buffer;
+    // Cut inside a late series: the series before it were numbered when the decode failed.
+    const truncated = snappy.compressSync(raw.subarray(0, Math.floor(raw.length * 0.9)));
+    await assert.rejects(pool.decodeRemoteWrite(truncated, 1, 1 << 26, limits), (err: unknown) => err instanceof RustsError && err.code === 'bad_protobuf');
+    const ids = new SeriesIds(100_000);
+    const { rows: wantRows, newSeries } = decodeRemoteWrite(body, 1, 1 << 26, { limits, cache: new SeriesCache(ids) });
+    const table = new SeriesTable();
+    table.learn(newSeries);
+    const { rows, series } = await pool.decodeRemoteWrite(Buffer.from(body), 1, 1 << 26, limits);
+    assert.deepEqual(samplesOf(rows, series), samplesOf(wantRows, table.list));
+  });
 });
