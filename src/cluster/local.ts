@@ -370,14 +370,16 @@ export class LocalRouter implements ShardRouter {
   private async writeRowsToShards(policy: Policy, field: string, rows: SampleRows, series: SeriesList): Promise<WriteResult> {
     if (rows.length === 0) return { written: 0, dropped: 0, errors: [] };
     if (policy.shards.length === 1) return policy.shards[0]!.writeRows(field, rows, series);
+    // Each row's shard, found once: each shard's filter below reads every row twice.
     const shardOfSeries = new Map<number, number>();
-    const shardOfRow = (i: number): number => {
+    const shardOfRow = new Int32Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
       const id = rows.series[i]!;
       let shard = shardOfSeries.get(id);
       if (shard === undefined) shardOfSeries.set(id, (shard = shardIndex(series[id]!.key, policy.shards.length)));
-      return shard;
-    };
-    const parts = policy.shards.map((shard, s) => shard.writeRows(field, rows.filter((i) => shardOfRow(i) === s), series));
+      shardOfRow[i] = shard;
+    }
+    const parts = policy.shards.map((shard, s) => shard.writeRows(field, rows.filter((i) => shardOfRow[i] === s), series));
     return mergeResults(await Promise.all(parts));
   }
 

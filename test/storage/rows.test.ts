@@ -25,19 +25,24 @@ function rowsOf(rows: ReadonlyArray<readonly [number, number, number]>): SampleR
   return out;
 }
 
+// Through typed arrays: V8 may set the quiet bit of a NaN kept in a plain array of numbers.
+const bits = new BigUint64Array(1);
+const asFloat = new Float64Array(bits.buffer);
+
+/** A float's IEEE-754 bits in hex, so that NaN payloads (the stale marker) and -0 compare exactly. */
+function hexBits(value: number): string {
+  asFloat[0] = value;
+  return bits[0]!.toString(16);
+}
+
 /** Every `value` point the engine holds for measurement `m`, as `{ key: [[ms, value bits], ...] }`. */
 async function dump(engine: StorageEngine, m = 'm'): Promise<Record<string, Array<[number, string]>>> {
   const out: Record<string, Array<[number, string]>> = {};
-  const bits = new BigUint64Array(1);
-  const asFloat = new Float64Array(bits.buffer);
   for await (const s of engine.select({ matchers: [{ name: MEASUREMENT_NAME, op: '=', value: m }] })) {
     const field = s.fields.find((f) => f.name === 'value');
     if (field === undefined) continue;
     const points: Array<[number, string]> = [];
-    for (let i = 0; i < field.column.length; i++) {
-      asFloat[0] = (field.column.values as Float64Array)[i]!;
-      points.push([field.column.ms[i]!, bits[0]!.toString(16)]);
-    }
+    for (let i = 0; i < field.column.length; i++) points.push([field.column.ms[i]!, hexBits((field.column.values as Float64Array)[i]!)]);
     out[s.key] = points;
   }
   return out;
@@ -46,14 +51,11 @@ async function dump(engine: StorageEngine, m = 'm'): Promise<Record<string, Arra
 /** What the engine should hold: per series key, per ms, the last value written (as bits). */
 class Model {
   readonly points = new Map<string, Map<number, string>>();
-  private readonly bits = new BigUint64Array(1);
-  private readonly asFloat = new Float64Array(this.bits.buffer);
 
   write(key: string, ms: number, value: number): void {
     let series = this.points.get(key);
     if (series === undefined) this.points.set(key, (series = new Map()));
-    this.asFloat[0] = value;
-    series.set(ms, this.bits[0]!.toString(16));
+    series.set(ms, hexBits(value));
   }
 
   dump(): Record<string, Array<[number, string]>> {

@@ -368,7 +368,7 @@ export class StorageEngine {
       // Only now: a definition in a record that failed must be written again by the next write.
       memtable.markDefinedInWal(defNumbers);
       // A delete meanwhile removed series from the index: their writes add them again.
-      const appendRefs = this.refEpoch === epoch ? refs : this.refsOf(field, rows, series).refs;
+      const appendRefs = this.refEpoch === epoch ? refs : this.readdedRefs(rows, series);
       memtable.appendRows(field, appendRefs, rows.ms, rows.values, count, (i) => {
         const s = series[rows.series[i]!]!;
         return memtable.seriesFor(s.key, this.index.idOf(appendRefs[i]!)!, s.measurement, s.tags);
@@ -434,6 +434,24 @@ export class StorageEngine {
       refs[i] = ref;
     }
     return { refs, errors };
+  }
+
+  /**
+   * Each row's series ref, adding series to the index again: for rows already in the WAL, which
+   * replay would add back the same way, so none of refsOf's checks apply.
+   */
+  private readdedRefs(rows: SampleRows, series: SeriesList): Int32Array {
+    const refs = new Int32Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const id = rows.series[i]!;
+      if (i > 0 && id === rows.series[i - 1]) {
+        refs[i] = refs[i - 1]!;
+        continue;
+      }
+      const s = series[id]!;
+      refs[i] = this.index.getOrAdd(s.key, s.measurement, s.tags);
+    }
+    return refs;
   }
 
   /** Whether a series' float rows of `field` are refused; claims the field's type when it is new. */
