@@ -32,12 +32,14 @@
  *
  *   node --import tsx bench/remotewrite.bench.ts [--quick] [--only rusts,vm,prometheus] [--shapes A,B]
  *        [--hosts-a 500] [--hosts-b 1600] [--minutes 150] [--runs 1] [--shards 4] [--rusts-path /api/v1/write]
- *        [--rusts-wal every-write|periodic|os-default|none] [--rusts-ingest key=value,...] [--cpu-prof DIR]
+ *        [--rusts-wal every-write|periodic|os-default|none] [--rusts-ingest key=value,...] [--threads] [--cpu-prof DIR]
  *
  * --rusts-wal sets RusTs's `wal_durability` (default `every-write`, its default: an fsync before
  * each answer). The peers answer before anything is fsynced, like RusTs's `os-default`.
- * --rusts-ingest sets keys of RusTs's `[ingest]` section, e.g. `parse_workers=2,encode_workers=0`
+ * --rusts-ingest sets keys of RusTs's `[ingest]` section, e.g. `parse_workers=2`
  * (default: the server's defaults).
+ * --threads prints each receiver's CPU seconds per thread during the ingest, and the system time in them
+ * (from /proc/PID/task).
  * --cpu-prof DIR runs the RusTs server with `node --cpu-prof` and prints each thread's top
  * self-time functions during the ingest.
  * --minutes above 175 makes Prometheus cut blocks from its head during the ingest (more CPU).
@@ -52,7 +54,7 @@ import { devopsDataset, DEVOPS_FIELDS, DEVOPS_MEASUREMENT } from './lib/devops.t
 import { monotonicUs, printThreadProfile, threadProfiles, type ThreadProfile } from './lib/cpuprofile.ts';
 import { REMOTE_WRITE_HEADERS, remoteWriteRequests, type RequestShape } from './lib/remotewrite.ts';
 import { postShards, timeRequests, type LoadResult, type ShardBody } from './lib/http.ts';
-import { freePort, sleep, stopAll, stopAllOnSignal } from './lib/process.ts';
+import { freePort, sleep, stopAll, stopAllOnSignal, type ThreadCpu } from './lib/process.ts';
 import { prometheusReceiver, rustsInfo, selectTargets, startRusts, victoriaMetricsReceiver, type RemoteWriteReceiver } from './lib/receivers.ts';
 import { ascending, fixed, grouped, median, numberArg, quantile, removeDir, stringArg, tempDir } from './lib/stats.ts';
 
@@ -70,6 +72,7 @@ const RUSTS_PATH = stringArg('rusts-path', '/api/v1/write');
 const RUSTS_WAL = stringArg('rusts-wal', 'every-write');
 const RUSTS_INGEST = stringArg('rusts-ingest', '');
 const CPU_PROF = stringArg('cpu-prof', '');
+const THREADS = process.argv.includes('--threads');
 
 const MINUTE_MS = 60_000;
 const INTERVAL_MS = 10_000;
@@ -168,6 +171,25 @@ interface RunResult {
   /** Samples a PromQL count over the whole span finds after the ingest; undefined without an answer. */
   readonly stored: number | undefined;
   readonly profile?: readonly ThreadProfile[];
+  /** CPU seconds of each thread that used at least 10 ms during the ingest, busiest first (--threads). */
+  readonly threads?: readonly ThreadShare[];
+}
+
+interface ThreadShare {
+  readonly tid: number;
+  readonly name: string;
+  readonly seconds: number;
+  readonly systemSeconds: number;
+}
+
+/** Each thread's CPU between two readings of ServerProcess.threadCpuSeconds, busiest first. */
+function threadShares(before: Map<number, ThreadCpu>, after: Map<number, ThreadCpu>): ThreadShare[] {
+  const shares: ThreadShare[] = [];
+  for (const [tid, { name, seconds, systemSeconds }] of after) {
+    const used = seconds - (before.get(tid)?.seconds ?? 0);
+    if (used >= 0.01) shares.push({ tid, name, seconds: used, systemSeconds: systemSeconds - (before.get(tid)?.systemSeconds ?? 0) });
+  }
+  return shares.sort((a, b) => b.seconds - a.seconds);
 }
 
 interface Span {
@@ -190,14 +212,16 @@ async function runOnce(target: Target, work: Workload, run: number, root: string
     await server.waitHttp(base + target.readyPath);
     const idleRss = server.memory().rss;
     const cpu0 = server.cpuSeconds();
+    const threads0 = THREADS ? server.threadCpuSeconds() : undefined;
     const from = monotonicUs();
     const load = await postShards(base + target.writePath, work.shards, { headers: REMOTE_WRITE_HEADERS, maxLead: MAX_LEAD_MS, maxSeconds: MAX_LOAD_SECONDS });
     window = [from, monotonicUs()];
     const serverCpuSeconds = server.cpuSeconds() - cpu0;
+    const threads = threads0 === undefined ? undefined : threadShares(threads0, server.threadCpuSeconds());
     const peakRss = server.memory().peakRss;
     await target.flush(base);
     const stored = await storedSamples(base, work.span, load.acceptedSamples);
-    result = { run, idleRss, load, serverCpuSeconds, peakRss, stored };
+    result = { run, idleRss, load, serverCpuSeconds, peakRss, stored, threads };
   } finally {
     await server.stop();
     removeDir(dir);
@@ -305,6 +329,13 @@ function printShape(work: Workload, targets: readonly Target[], results: Readonl
       // The first error answers, each different one once.
       for (const e of new Set(l.errors)) console.log(`|   |   | rejected: ${e.replace(/\s+/g, ' ').replace(/\|/g, '\\|')} |`);
       if (!l.complete) console.log(`|   |   | stopped by the ${MAX_LOAD_SECONDS} s limit before every request was sent |`);
+    }
+  }
+  for (const t of ran) {
+    for (const r of results.get(t)!) {
+      if (r.threads === undefined) continue;
+      const list = r.threads.map((th) => `${th.name}[${th.tid}] ${fixed(th.seconds)} (sys ${fixed(th.systemSeconds)})`).join(', ');
+      console.log(`${t.name}, shape ${work.shape.key}, run ${r.run}: CPU seconds by thread during the ingest: ${list}`);
     }
   }
   for (const r of results.get(rusts) ?? []) {

@@ -14,7 +14,7 @@
  * and from its SIGINT handler. Nothing is ever stopped by name.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 
@@ -36,6 +36,24 @@ export interface ProcessMemory {
   readonly rss: number;
   /** VmHWM: the largest resident set over the process's life, bytes. */
   readonly peakRss: number;
+}
+
+export interface ThreadCpu {
+  /** The command name (`comm`). */
+  readonly name: string;
+  /** User and system time. */
+  readonly seconds: number;
+  readonly systemSeconds: number;
+}
+
+/** A process's or thread's CPU time from its /proc `stat` line. */
+function cpuOfStat(stat: string): ThreadCpu {
+  // The command name, field 2, is in parentheses and may hold spaces; utime and stime, fields 14
+  // and 15, follow it.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+  const systemSeconds = Number(fields[12]) / CLOCK_TICKS_PER_SECOND;
+  return { name, seconds: Number(fields[11]) / CLOCK_TICKS_PER_SECOND + systemSeconds, systemSeconds };
 }
 
 const running = new Set<ServerProcess>();
@@ -69,10 +87,26 @@ export class ServerProcess {
 
   /** utime + stime so far, in seconds. */
   cpuSeconds(): number {
-    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-    // The command name, field 2, is in parentheses and may hold spaces; fields 14 and 15 follow it.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    return cpuOfStat(readFileSync(`/proc/${this.pid}/stat`, 'utf8')).seconds;
+  }
+
+  /** CPU time so far of each thread, in seconds, by thread id. */
+  threadCpuSeconds(): Map<number, ThreadCpu> {
+    const threads = new Map<number, ThreadCpu>();
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${this.pid}/task`);
+    } catch {
+      return threads;
+    }
+    for (const tid of tids) {
+      try {
+        threads.set(Number(tid), cpuOfStat(readFileSync(`/proc/${this.pid}/task/${tid}/stat`, 'utf8')));
+      } catch {
+        // The thread ended between the listing and the read.
+      }
+    }
+    return threads;
   }
 
   memory(): ProcessMemory {
