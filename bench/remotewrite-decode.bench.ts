@@ -1,8 +1,9 @@
 /**
  * Where a remote write request's time goes inside the server, without HTTP: snappy decompression
- * (the native `snappy` binding against the pure-JS `snappyjs`), protobuf decoding (protobufjs
- * against the hand-written decoder that fills columns), and decoding plus the engine's durable
- * write (every-write WAL, one shard). The choices in src/protocol/prometheus rest on these figures.
+ * (the native `snappy` binding as the server calls it, copying its output, against the pure-JS
+ * `snappyjs`), protobuf decoding (protobufjs against the hand-written decoder that fills
+ * columns), and decoding plus the engine's durable write (every-write WAL, one shard). The
+ * choices in src/protocol/prometheus rest on these figures.
  *
  *   shape A  2,000 series x 1 sample per request (a Prometheus queue shard)
  *   shape B  500 series x 100 samples per request
@@ -17,10 +18,9 @@
  * It prints figures; it asserts nothing.
  */
 import { createRequire } from 'node:module';
-import snappy from 'snappy';
 import { LocalRouter } from '../src/cluster/index.ts';
 import { SeriesIds, SeriesTable, silentLogger } from '../src/core/index.ts';
-import { DEFAULT_LABEL_LIMITS, decodeWriteRequest, prometheusProto, SeriesCache } from '../src/protocol/prometheus/index.ts';
+import { DEFAULT_LABEL_LIMITS, decodeWriteRequest, prometheusProto, SeriesCache, uncompressSnappy } from '../src/protocol/prometheus/index.ts';
 import { devopsDataset } from './lib/devops.ts';
 import { remoteWriteRequests, type RequestShape } from './lib/remotewrite.ts';
 import { fixed, median, numberArg, withTempDir } from './lib/stats.ts';
@@ -58,11 +58,11 @@ console.log('shape                          | snappy    | snappyjs  | protobufjs
 for (const shape of SHAPES) {
   const bodies = remoteWriteRequests(data, shape, 1).shards[0]!;
   const samples = bodies.reduce((n, b) => n + b.samples, 0);
-  const raw = bodies.map((b) => snappy.uncompressSync(b.body, { asBuffer: true }) as Buffer);
+  const raw = bodies.map((b) => uncompressSnappy(b.body, Infinity));
   const rawBytes = raw.reduce((n, b) => n + b.length, 0);
 
   const nativeMs = timed(() => {
-    for (const b of bodies) snappy.uncompressSync(b.body, { asBuffer: true });
+    for (const b of bodies) uncompressSnappy(b.body, Infinity);
   });
   const jsMs = timed(() => {
     for (const b of bodies) snappyjs.uncompress(b.body);
@@ -92,7 +92,7 @@ for (const shape of SHAPES) {
       const cpu = process.cpuUsage();
       const start = performance.now();
       for (const b of bodies) {
-        const { rows, newSeries } = decodeWriteRequest(snappy.uncompressSync(b.body, { asBuffer: true }) as Buffer, { limits: DEFAULT_LABEL_LIMITS, cache: writeCache });
+        const { rows, newSeries } = decodeWriteRequest(uncompressSnappy(b.body, Infinity), { limits: DEFAULT_LABEL_LIMITS, cache: writeCache });
         table.learn(newSeries);
         await router.writeRows({ database: 'prometheus' }, 'value', rows, table.list);
       }
