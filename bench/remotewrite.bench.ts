@@ -38,8 +38,8 @@
  * each answer). The peers answer before anything is fsynced, like RusTs's `os-default`.
  * --rusts-ingest sets keys of RusTs's `[ingest]` section, e.g. `parse_workers=2`
  * (default: the server's defaults).
- * --threads prints each receiver's CPU seconds per thread during the ingest, and the system time in them
- * (from /proc/PID/task).
+ * --threads prints each receiver's CPU seconds per thread during the ingest, with the system time and
+ * the minor page faults in them (from /proc/PID/task).
  * --cpu-prof DIR runs the RusTs server with `node --cpu-prof` and prints each thread's top
  * self-time functions during the ingest.
  * --minutes above 175 makes Prometheus cut blocks from its head during the ingest (more CPU).
@@ -175,19 +175,17 @@ interface RunResult {
   readonly threads?: readonly ThreadShare[];
 }
 
-interface ThreadShare {
+interface ThreadShare extends ThreadCpu {
   readonly tid: number;
-  readonly name: string;
-  readonly seconds: number;
-  readonly systemSeconds: number;
 }
 
 /** Each thread's CPU between two readings of ServerProcess.threadCpuSeconds, busiest first. */
 function threadShares(before: Map<number, ThreadCpu>, after: Map<number, ThreadCpu>): ThreadShare[] {
   const shares: ThreadShare[] = [];
-  for (const [tid, { name, seconds, systemSeconds }] of after) {
-    const used = seconds - (before.get(tid)?.seconds ?? 0);
-    if (used >= 0.01) shares.push({ tid, name, seconds: used, systemSeconds: systemSeconds - (before.get(tid)?.systemSeconds ?? 0) });
+  for (const [tid, now] of after) {
+    const then = before.get(tid) ?? { seconds: 0, systemSeconds: 0, minorFaults: 0 };
+    const used = now.seconds - then.seconds;
+    if (used >= 0.01) shares.push({ tid, name: now.name, seconds: used, systemSeconds: now.systemSeconds - then.systemSeconds, minorFaults: now.minorFaults - then.minorFaults });
   }
   return shares.sort((a, b) => b.seconds - a.seconds);
 }
@@ -334,7 +332,7 @@ function printShape(work: Workload, targets: readonly Target[], results: Readonl
   for (const t of ran) {
     for (const r of results.get(t)!) {
       if (r.threads === undefined) continue;
-      const list = r.threads.map((th) => `${th.name}[${th.tid}] ${fixed(th.seconds)} (sys ${fixed(th.systemSeconds)})`).join(', ');
+      const list = r.threads.map((th) => `${th.name}[${th.tid}] ${fixed(th.seconds)} (sys ${fixed(th.systemSeconds)}, ${grouped(th.minorFaults, 0)} faults)`).join(', ');
       console.log(`${t.name}, shape ${work.shape.key}, run ${r.run}: CPU seconds by thread during the ingest: ${list}`);
     }
   }

@@ -44,16 +44,18 @@ export interface ThreadCpu {
   /** User and system time. */
   readonly seconds: number;
   readonly systemSeconds: number;
+  /** Page faults served without I/O: first touches of fresh memory, mostly. */
+  readonly minorFaults: number;
 }
 
 /** A process's or thread's CPU time from its /proc `stat` line. */
 function cpuOfStat(stat: string): ThreadCpu {
-  // The command name, field 2, is in parentheses and may hold spaces; utime and stime, fields 14
-  // and 15, follow it.
+  // The command name, field 2, is in parentheses and may hold spaces; minflt (field 10), utime and
+  // stime (fields 14 and 15) follow it.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
   const systemSeconds = Number(fields[12]) / CLOCK_TICKS_PER_SECOND;
-  return { name, seconds: Number(fields[11]) / CLOCK_TICKS_PER_SECOND + systemSeconds, systemSeconds };
+  return { name, seconds: Number(fields[11]) / CLOCK_TICKS_PER_SECOND + systemSeconds, systemSeconds, minorFaults: Number(fields[7]) };
 }
 
 const running = new Set<ServerProcess>();
