@@ -89,6 +89,30 @@ describe('StorageEngine', () => {
     await engine.close();
   });
 
+  it('flushes columns of many chunks, several fields of one type per series, series of different lengths', async () => {
+    // A flush copies each field's chunks into columns it reuses from series to series: every
+    // field of a series needs its own, and a short series must not keep a longer one's tail.
+    const fs = new MemFs();
+    const engine = await open(fs);
+    const lengths = { a: 2000, b: 300, c: 1200 };
+    for (let round = 0; round < 20; round++) {
+      const points: Point[] = [];
+      for (const [host, n] of Object.entries(lengths)) {
+        for (let i = (round * n) / 20; i < ((round + 1) * n) / 20; i++) {
+          points.push(point(host, T0 + BigInt(i) * 1000n, { x: floatValue(i + n), y: floatValue(-i - n), k: integerValue(BigInt(i * n)) }));
+        }
+      }
+      await engine.writePoints(points);
+    }
+    const before = await dump(engine);
+    assert.equal(before['cpu,host=b']!.y!.length, 300);
+    assert.deepEqual(before['cpu,host=c']!.y![1199], [T0 + 1_199_000n, -2399]);
+    await engine.flush();
+    assert.equal((await engine.stats()).memtablePoints, 0);
+    assert.deepEqual(await dump(engine), before, 'from a segment');
+    await engine.close();
+  });
+
   it('keeps the last write of a duplicate timestamp, across MemTable, flushes and compaction', async () => {
     const fs = new MemFs();
     const engine = await open(fs, { compactionMinSegments: 100 });

@@ -121,10 +121,22 @@ export class ChunkedColumn {
     return chunk;
   }
 
-  /** All points in one column, in arrival order. */
-  toColumn(): Column {
+  /**
+   * All points in one column, in arrival order. Points spread over several chunks are copied into
+   * `into` when given (a column of this type, emptied first, which the caller reuses) or else into
+   * a new column.
+   */
+  toColumn(into?: Column): Column {
     if (this.chunkList.length === 1) return this.chunkList[0]!;
-    const out = new Column(this.type, this.length);
+    let out: Column;
+    if (into === undefined) {
+      out = new Column(this.type, this.length);
+    } else {
+      if (into.type !== this.type) throw new Error(`BUG: copying a ${this.type} column into a ${into.type} one`);
+      into.length = 0;
+      into.reserve(this.length);
+      out = into;
+    }
     if (this.type !== FieldType.Float) {
       for (const chunk of this.chunkList) out.pushRange(chunk);
       return out;

@@ -27,8 +27,9 @@ const YIELD_EVERY_POINTS = 200_000;
  * Writes a segment (docs/format/segment.md) the crash-safe way: into `<name>.tmp`, fsync, rename
  * to `name`, fsync the directory. A crash at any moment leaves either no segment or a whole one.
  * `series` must come sorted by key; it is consumed as it is written (compaction streams a
- * partition through here one series at a time), so only the footer is held in memory.
- * `expectedSeries` sizes the bloom filter.
+ * partition through here one series at a time), so only the footer is held in memory. A series'
+ * columns are read before the next series is asked for and never after: a producer may reuse
+ * them. `expectedSeries` sizes the bloom filter.
  */
 export async function writeSegment(
   fs: Fs,
