@@ -53,6 +53,7 @@ export interface ShardRouter {
   write(namespace: Namespace, batch: WriteBatch): Promise<WriteResult>;
   /**
    * Writes float rows of one field (see StorageEngine.writeRows) into a namespace, as `write` does.
+   * The rows' arrays become the router's: they must not change afterwards.
    * @throws RetentionPolicyNotFoundError
    */
   writeRows(namespace: Namespace, field: string, rows: SampleRows, series: SeriesList): Promise<WriteResult>;

@@ -96,8 +96,10 @@ describe('StorageEngine.writeRows', () => {
       const count = 1 + Math.floor(rand() * 400);
       for (let i = 0; i < count; ) {
         const id = Math.floor(rand() * keys.length);
-        // Runs of one series (as a 100-sample request has) and single rows, times in and out of order, repeated.
-        const run = rand() < 0.3 ? 1 + Math.floor(rand() * 40) : 1;
+        // Single rows, short runs of one series, and long runs (as a 100-sample request has, which
+        // the MemTable keeps as views of the arrays written), times in and out of order, repeated.
+        const shape = rand();
+        const run = shape < 0.1 ? 64 + Math.floor(rand() * 150) : shape < 0.3 ? 1 + Math.floor(rand() * 40) : 1;
         let ms = T0 + Math.floor(rand() * 2_000) * 1000;
         for (let k = 0; k < run && i < count; k++, i++) {
           const value = rand() < 0.05 ? stale : Math.round(rand() * 1e4) / 100;

@@ -339,7 +339,8 @@ export class StorageEngine {
    * Writes float rows of one field (remote write's samples): row i is sample (`rows.ms[i]`,
    * `rows.values[i]`) of series `series[rows.series[i]]`. Validates them as `write` does, writes the
    * accepted ones as one WAL record, then appends them to the MemTable. Rows of a series whose field
-   * has another type, or with a timestamp out of range, are reported and dropped.
+   * has another type, or with a timestamp out of range, are reported and dropped. The rows' arrays
+   * become the engine's (the MemTable may keep views of them): they must not change afterwards.
    */
   async writeRows(field: string, input: SampleRows, series: SeriesList): Promise<WriteResult> {
     this.checkOpen();

@@ -14,6 +14,9 @@ export interface MemSeries {
 // Rows of one series in a row that appendRows takes past the row log: enough to make the cache
 // misses of touching the series' column cheap per row.
 const DIRECT_RUN_ROWS = 16;
+// Runs this long are kept as views of the arrays written rather than copied (see appendRows): a
+// chunk's own objects (a column and its arrays, about 250 bytes) stay small beside its points.
+const ADOPTED_RUN_ROWS = 64;
 // Bytes a point's slot costs beyond its value: ms (8) + sub (4).
 const TIMESTAMP_BYTES = 12;
 // A string column's slot holds a reference; the string itself is counted per point.
@@ -58,11 +61,15 @@ export class MemTable {
    * Appends float rows of `field`: row i is (`refs[i]`, `ms[i]`, `values[i]`), refs being series
    * index refs. `seriesOf(i)` gives the series of row i when this MemTable has no rows of its ref yet.
    * A run of rows of one series long enough goes straight to the series' column; shorter ones wait
-   * in the row log (see RowLog).
+   * in the row log (see RowLog). When most rows come in long runs, the long runs are kept as views
+   * of `ms` and `values` instead of copies: the arrays become the MemTable's and must never change.
    */
   appendRows(field: string, refs: Int32Array, ms: Float64Array, values: Float64Array, count: number, seriesOf: (row: number) => MemSeries): void {
     let log = this.rowLogs.get(field);
     if (log === undefined) this.rowLogs.set(field, (log = new RowLog(field)));
+    // Views keep the whole arrays alive, worth it only where long runs fill most of them.
+    const adopt = 2 * rowsInRunsOf(ADOPTED_RUN_ROWS, refs, count) >= count;
+    if (adopt) this.bytes += ms.buffer.byteLength + values.buffer.byteLength;
     let allocated = 0;
     let logged = 0;
     for (let i = 0; i < count; ) {
@@ -72,7 +79,9 @@ export class MemTable {
       let slot = log.slotOf(ref);
       if (slot < 0) slot = log.addSlot(ref, seriesOf(i));
       if (end - i >= DIRECT_RUN_ROWS && !log.holds(slot)) {
-        allocated += this.columnOf(log.seriesOf(slot), field, FieldType.Float).appendFloats(ms, values, i, end);
+        const column = this.columnOf(log.seriesOf(slot), field, FieldType.Float);
+        if (adopt && end - i >= ADOPTED_RUN_ROWS) column.adoptFloats(ms, values, i, end);
+        else allocated += column.appendFloats(ms, values, i, end);
       } else {
         for (let k = i; k < end; k++) {
           if (log.full) this.seal(log);
@@ -218,6 +227,18 @@ export class MemTable {
       };
     });
   }
+}
+
+/** How many of the first `count` rows are in runs of one ref at least `length` long. */
+function rowsInRunsOf(length: number, refs: Int32Array, count: number): number {
+  let rows = 0;
+  for (let i = 0; i < count; ) {
+    let end = i + 1;
+    while (end < count && refs[end] === refs[i]) end++;
+    if (end - i >= length) rows += end - i;
+    i = end;
+  }
+  return rows;
 }
 
 /** The series id spreads first-chunk sizes, so chunk boundaries of series written together differ. */

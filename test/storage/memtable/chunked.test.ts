@@ -89,4 +89,28 @@ describe('ChunkedColumn', () => {
     assert.deepEqual(sorted, [[10, 0, 1], [20, 0, 9], [30, 0, 3], [40, 0, 4], [50, 0, 8], [50, 500_000, -1], [60, 0, 6]]);
     assert.throws(() => new ChunkedColumn(FieldType.Integer, 4, new ChunkStore()).appendFloats(ms, values, 0, 1), /BUG/);
   });
+
+  it('adopts float rows as a chunk of their own that later appends, sub-milliseconds or not, never write into', () => {
+    const chunked = new ChunkedColumn(FieldType.Float, 4, new ChunkStore());
+    chunked.appendFloats(Float64Array.of(5), Float64Array.of(0.5), 0, 1);
+    const ms = Float64Array.from([99, 10, 20, 30, 99]);
+    const values = Float64Array.from([-9, 1, 2, 3, -9]);
+    chunked.adoptFloats(ms, values, 1, 4);
+    assert.equal((chunked.chunks[1]!.values as Float64Array).buffer, values.buffer, 'a view, not a copy');
+    const later = new Column(FieldType.Float, 2);
+    later.pushFloat(40, 7, 4);
+    later.pushFloat(50, 0, 5);
+    chunked.append(later);
+    chunked.appendFloats(Float64Array.of(60), Float64Array.of(6), 0, 1);
+    chunked.adoptFloats(Float64Array.of(70, 80), Float64Array.of(7, 8), 0, 2);
+    assert.deepEqual([...ms], [99, 10, 20, 30, 99], 'the adopted times are left as they were');
+    assert.deepEqual([...values], [-9, 1, 2, 3, -9], 'the adopted values are left as they were');
+    assert.equal(chunked.sortedChunks(), chunked.chunks, 'in order: nothing to sort');
+    const withSubs = chunked.chunks.flatMap((c) => Array.from({ length: c.length }, (_, i) => [c.ms[i]!, c.sub[i]!, (c.values as Float64Array)[i]!]));
+    assert.deepEqual(withSubs, [[5, 0, 0.5], [10, 0, 1], [20, 0, 2], [30, 0, 3], [40, 7, 4], [50, 0, 5], [60, 0, 6], [70, 0, 7], [80, 0, 8]]);
+    // Adopted out of order: sorted once, the later write of a time winning.
+    chunked.adoptFloats(Float64Array.of(20, 25), Float64Array.of(-2, 2.5), 0, 2);
+    assert.deepEqual(read(chunked.sortedChunks()), [[5, 0.5], [10, 1], [20, -2], [25, 2.5], [30, 3], [40, 4], [50, 5], [60, 6], [70, 7], [80, 8]]);
+    assert.throws(() => new ChunkedColumn(FieldType.Integer, 4, new ChunkStore()).adoptFloats(ms, values, 0, 1), /BUG/);
+  });
 });
