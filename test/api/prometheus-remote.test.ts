@@ -257,6 +257,15 @@ describe('remote write 1.0', () => {
     assert.deepEqual(series[0]!.samples.map((s) => s.t), [1000, 2000]);
   });
 
+  it('keeps label names and values as sent: UTF-8 beyond ASCII, and the characters series keys escape', async () => {
+    const { handler } = await openApp();
+    const labels = { __name__: 'température', région: 'Île-de-France', city: '東京 🗼', note: 'a=b, c\\d' };
+    assert.equal((await post(handler, '/api/v1/write', writeV1([{ labels, samples: [[1000, 1]] }]))).status, 204);
+    const series = await remoteRead(handler, [[0, '__name__', 'température']]);
+    assert.equal(series.length, 1);
+    assert.deepEqual(series[0]!.labels, labels);
+  });
+
   it('keeps metric metadata', async () => {
     const metadata = MetadataStore.inMemory();
     const { handler } = await openApp({ metadata });
