@@ -58,6 +58,12 @@ describe('canonicalSeriesKey(measurement, tags)', () => {
     f('c p,u', [['k=1', 'v,2'], ['e', '']], 'c\\ p\\,u,k\\=1=v\\,2');
     f('back\\slash', [['a', 'x\\']], 'back\\\\slash,a=x\\\\');
   });
+  it('parses keys back, with or without escapes, and refuses a tag without "="', () => {
+    assert.deepEqual(parseSeriesKey('cpu'), { measurement: 'cpu', tags: [] });
+    assert.deepEqual(parseSeriesKey('c=pu,dc=x,host=a=b'), { measurement: 'c=pu', tags: [{ key: 'dc', value: 'x' }, { key: 'host', value: 'a=b' }] });
+    assert.deepEqual(parseSeriesKey('c\\ pu,dc=x\\,y,host=a'), { measurement: 'c pu', tags: [{ key: 'dc', value: 'x,y' }, { key: 'host', value: 'a' }] });
+    for (const key of ['cpu,host', 'cpu,a=1,b', 'cpu,a=1,', 'c\\ pu,host', 'c\\ pu,a=1,b']) assert.throws(() => parseSeriesKey(key), /tag without "="/, key);
+  });
   it('refuses duplicate tag keys', () => {
     assert.throws(() => sortTags([{ key: 'a', value: '1' }, { key: 'a', value: '2' }]), /duplicate tag key "a"/);
   });
