@@ -38,7 +38,7 @@ function escapeKeyPart(s: string): string {
   // was the biggest single cost of decoding a remote write series met for the first time.
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 0x5c /* \\ */ || c === 0x2c /* , */ || c === 0x3d /* = */ || c === 0x20) return s.replace(KEY_SPECIALS, (special) => '\\' + special);
+    if (c === 0x5c /* \ */ || c === 0x2c /* , */ || c === 0x3d /* = */ || c === 0x20) return s.replace(KEY_SPECIALS, (special) => '\\' + special);
   }
   return s;
 }
