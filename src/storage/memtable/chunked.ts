@@ -206,12 +206,11 @@ export class ChunkedColumn {
   }
 }
 
-// Sub-milliseconds of adopted chunks, all zero: one array shared by every chunk of a length (read
-// only, as adopted chunks are never appended to) rather than 4 fresh bytes per point.
-const ZERO_SUBS_CACHED = 4096;
-const zeroSubsByLength: Array<Int32Array | undefined> = [];
+// Sub-milliseconds of adopted chunks, all zero: views of one shared array (read only, as adopted
+// chunks are never appended to) rather than 4 fresh bytes per point. One array for every length:
+// an array kept per length would hold up to 33 MB once runs of every length up to 4,096 had come.
+const SHARED_ZERO_SUBS = new Int32Array(4096);
 
 function zeroSubs(n: number): Int32Array {
-  if (n > ZERO_SUBS_CACHED) return new Int32Array(n);
-  return (zeroSubsByLength[n] ??= new Int32Array(n));
+  return n <= SHARED_ZERO_SUBS.length ? SHARED_ZERO_SUBS.subarray(0, n) : new Int32Array(n);
 }
