@@ -15,7 +15,7 @@
  * the hand decoder's time per series met for the first time (a fresh cache per request): what a
  * new sender or series churn costs.
  *
- *   node --max-semi-space-size=64 --import tsx bench/remotewrite-decode.bench.ts [--runs 5] [--hosts 200]
+ *   node --max-semi-space-size=64 --initial-old-space-size=128 --import tsx bench/remotewrite-decode.bench.ts [--runs 5] [--hosts 200]
  *
  * It prints figures; it asserts nothing.
  */

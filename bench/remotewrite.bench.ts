@@ -203,7 +203,7 @@ async function runOnce(target: Target, work: Workload, run: number, root: string
   if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true });
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = target.start(dir, dataDir, `/tmp/gc-${target.key}-${work.shape.key}.log`, port, profileDir);
+  const server = target.start(dir, dataDir, join(root, `${target.key}-${work.shape.key}-${run}.log`), port, profileDir);
   let window: [number, number] = [0, 0];
   let result: RunResult;
   try {

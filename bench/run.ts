@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
+import { serverNodeOptions } from './lib/receivers.ts';
 
 const BENCH_DIR = import.meta.dirname;
 const SUFFIX = '.bench.ts';
@@ -50,8 +51,8 @@ if (arg === undefined || arg === '--help' || arg === '-h') {
     list();
     process.exit(2);
   }
-  // The young generation `npm start` gives the server, which the in-process benches measure.
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', join(BENCH_DIR, name + SUFFIX), ...rest], { stdio: 'inherit' });
+  // The heap sizes `npm start` gives the server, which the in-process benches measure.
+  const child = spawn(process.execPath, [...serverNodeOptions(), '--import', 'tsx', join(BENCH_DIR, name + SUFFIX), ...rest], { stdio: 'inherit' });
   // ^C reaches the bench too (same process group), which stops its servers and exits; wait for it.
   process.on('SIGINT', () => {});
   process.on('SIGTERM', () => child.kill('SIGTERM'));

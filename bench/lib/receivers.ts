@@ -20,6 +20,18 @@ import { firstExisting, startServer, type ServerProcess } from './process.ts';
 /** The repository root: RusTs runs from here. */
 const REPO = resolve(import.meta.dirname, '../..');
 
+/**
+ * The node options `npm start` gives the server (its V8 heap sizes), read from package.json so that
+ * the benches run the server, and the engine in-process, exactly as `npm start` does.
+ */
+export function serverNodeOptions(): string[] {
+  const start = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const words = start.split(/\s+/);
+  const end = words.indexOf('--import');
+  if (words[0] !== 'node' || end < 0) throw new Error(`package.json's start script is not "node <options> --import tsx ...": ${start}`);
+  return words.slice(1, end);
+}
+
 export const VM_BINARIES: readonly string[] = ['/usr/bin/victoria-metrics', '/usr/bin/victoria-metrics-prod', '/usr/local/bin/victoria-metrics-prod'];
 export const PROMETHEUS_BINARIES: readonly string[] = ['/usr/bin/prometheus', '/usr/local/bin/prometheus'];
 
@@ -75,7 +87,7 @@ export function startRusts(options: RustsOptions): ServerProcess {
   return startServer({
     name: 'rusts',
     command: process.execPath,
-    args: ['--max-semi-space-size=64', ...profile, '--import', 'tsx', 'src/server/main.ts', 'serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir, ...config],
+    args: [...serverNodeOptions(), ...profile, '--import', 'tsx', 'src/server/main.ts', 'serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir, ...config],
     cwd: REPO,
     logFile,
   });
