@@ -1,6 +1,6 @@
 import { Column, FieldType, inSplitRange, withRoom, type SeriesId, type SplitTimeRange, type Tag } from '../../core/index.ts';
 import { ChunkedColumn, ChunkStore } from './chunked.ts';
-import { ROW_BYTES, RowLog } from './rowLog.ts';
+import { ADOPTED_RUN_ROWS, ROW_BYTES, RowLog } from './rowLog.ts';
 
 /** One series in the MemTable: a growing column per field, in arrival order (sorted at flush or read). */
 export interface MemSeries {
@@ -14,9 +14,6 @@ export interface MemSeries {
 // Rows of one series in a row that appendRows takes past the row log: enough to make the cache
 // misses of touching the series' column cheap per row.
 const DIRECT_RUN_ROWS = 16;
-// Runs this long are kept as views of the arrays written rather than copied (see appendRows): a
-// chunk's own objects (a column and its arrays, about 250 bytes) stay small beside its points.
-const ADOPTED_RUN_ROWS = 64;
 // Bytes a point's slot costs beyond its value: ms (8) + sub (4).
 const TIMESTAMP_BYTES = 12;
 // A string column's slot holds a reference; the string itself is counted per point.
@@ -115,8 +112,8 @@ export class MemTable {
   private seal(log: RowLog): void {
     const rows = log.length;
     if (rows === 0) return;
-    const allocated = log.seal((series, field) => this.columnOf(series, field, FieldType.Float));
-    this.bytes += allocated * (TIMESTAMP_BYTES + 8) - rows * ROW_BYTES;
+    const { allocatedPoints, adoptedBytes } = log.seal((series, field) => this.columnOf(series, field, FieldType.Float));
+    this.bytes += allocatedPoints * (TIMESTAMP_BYTES + 8) + adoptedBytes - rows * ROW_BYTES;
   }
 
   private columnOf(series: MemSeries, field: string, type: FieldType): ChunkedColumn {

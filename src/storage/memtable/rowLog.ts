@@ -8,8 +8,23 @@ export const ROW_LOG_ROWS = 512 * 1024;
 const FIRST_ROWS = 4096;
 /** What a row costs while in the log: slot (4), time (8), value (8). */
 export const ROW_BYTES = 20;
+/**
+ * A series with this many rows in one write or one seal keeps them as a chunk that views the arrays
+ * they were written to or sorted into rather than a copy: a chunk's own objects (a column and its
+ * arrays, about 250 bytes) stay small beside its points.
+ */
+export const ADOPTED_RUN_ROWS = 64;
 
-// The sorted copy a seal makes, reused from seal to seal (the main thread seals one log at a time).
+/** What a seal added to the series' columns. */
+export interface Sealed {
+  /** Capacity, in points, of the chunks the columns had to allocate. */
+  readonly allocatedPoints: number;
+  /** Bytes of sorted arrays the columns kept as chunks (see seal). */
+  readonly adoptedBytes: number;
+}
+
+// The sorted copy a seal makes when it copies, reused from seal to seal (the main thread seals one
+// log at a time).
 let sortedMs = new Float64Array(0);
 let sortedValues = new Float64Array(0);
 
@@ -70,33 +85,49 @@ export class RowLog {
 
   /**
    * Moves every row into its series' column (`columnOf`), in arrival order per series, and empties
-   * the log; returns the capacity (in points) of the chunks the columns had to allocate. A counting
-   * sort by slot keeps each series' rows in arrival order, so the last write of a time still wins.
+   * the log. A counting sort by slot keeps each series' rows in arrival order, so the last write of
+   * a time still wins. When most rows belong to series with ADOPTED_RUN_ROWS rows or more in the log
+   * (a few thousand series written one sample at a time), the rows are sorted into new arrays and
+   * those series keep their part of them as a chunk: copying it into chunks was half of a seal, and
+   * a seal of a full log stalled every request for 25 ms or more.
    */
-  seal(columnOf: (series: MemSeries, field: string) => ChunkedColumn): number {
+  seal(columnOf: (series: MemSeries, field: string) => ChunkedColumn): Sealed {
     const n = this.rows.length;
-    if (n === 0) return 0;
+    if (n === 0) return { allocatedPoints: 0, adoptedBytes: 0 };
     const slotCount = this.slotSeries.length;
     const starts = new Int32Array(slotCount + 1);
     const { series: slots, ms, values } = this.rows;
     for (let i = 0; i < n; i++) starts[slots[i]! + 1]++;
-    for (let s = 0; s < slotCount; s++) starts[s + 1] += starts[s]!;
-    const next = starts.slice(0, slotCount);
-    if (sortedMs.length < n) {
+    let inLongRuns = 0;
+    for (let s = 0; s < slotCount; s++) {
+      if (starts[s + 1]! >= ADOPTED_RUN_ROWS) inLongRuns += starts[s + 1]!;
+      starts[s + 1] += starts[s]!;
+    }
+    // Adopted chunks keep their arrays alive, worth it only where such series fill most of them.
+    const adopt = 2 * inLongRuns >= n;
+    if (!adopt && sortedMs.length < n) {
       sortedMs = new Float64Array(ROW_LOG_ROWS);
       sortedValues = new Float64Array(ROW_LOG_ROWS);
     }
+    const toMs = adopt ? new Float64Array(n) : sortedMs;
+    const toValues = adopt ? new Float64Array(n) : sortedValues;
+    const next = starts.slice(0, slotCount);
     for (let i = 0; i < n; i++) {
       const at = next[slots[i]!]!++;
-      sortedMs[at] = ms[i]!;
-      sortedValues[at] = values[i]!;
+      toMs[at] = ms[i]!;
+      toValues[at] = values[i]!;
     }
-    let allocated = 0;
+    let allocatedPoints = 0;
     for (let s = 0; s < slotCount; s++) {
-      if (starts[s + 1]! > starts[s]!) allocated += columnOf(this.slotSeries[s]!, this.field).appendFloats(sortedMs, sortedValues, starts[s]!, starts[s + 1]!);
+      const start = starts[s]!;
+      const end = starts[s + 1]!;
+      if (end === start) continue;
+      const column = columnOf(this.slotSeries[s]!, this.field);
+      if (adopt && end - start >= ADOPTED_RUN_ROWS) column.adoptFloats(toMs, toValues, start, end);
+      else allocatedPoints += column.appendFloats(toMs, toValues, start, end);
     }
     this.rows.length = 0;
     this.pending.fill(0, 0, slotCount);
-    return allocated;
+    return { allocatedPoints, adoptedBytes: adopt ? toMs.byteLength + toValues.byteLength : 0 };
   }
 }
