@@ -33,11 +33,16 @@
  *   node --import tsx bench/remotewrite.bench.ts [--quick] [--only rusts,vm,prometheus] [--shapes A,B]
  *        [--hosts-a 500] [--hosts-b 1600] [--minutes 150] [--runs 1] [--shards 4] [--rusts-path /api/v1/write]
  *        [--rusts-wal every-write|periodic|os-default|none] [--rusts-ingest key=value,...] [--threads] [--cpu-prof DIR]
+ *        [--rusts-base DIR]
  *
  * --rusts-wal sets RusTs's `wal_durability` (default `every-write`, its default: an fsync before
  * each answer). The peers answer before anything is fsynced, like RusTs's `os-default`.
  * --rusts-ingest sets keys of RusTs's `[ingest]` section, e.g. `parse_workers=2`
  * (default: the server's defaults).
+ * --rusts-base DIR also runs the RusTs of another checkout (a git worktree of the commit to compare
+ * against, with node_modules), as "RusTs, base", taking turns with the others on the same requests:
+ * this machine's speed moves the figures 10-30% from run to run, so a change of a few percent shows
+ * only in many such interleaved runs (--runs 8).
  * --threads prints each receiver's CPU seconds per thread during the ingest, with the system time and
  * the minor page faults in them (from /proc/PID/task).
  * --cpu-prof DIR runs the RusTs server with `node --cpu-prof` and prints each thread's top
@@ -73,6 +78,7 @@ const RUSTS_WAL = stringArg('rusts-wal', 'every-write');
 const RUSTS_INGEST = stringArg('rusts-ingest', '');
 const CPU_PROF = stringArg('cpu-prof', '');
 const THREADS = process.argv.includes('--threads');
+const RUSTS_BASE = stringArg('rusts-base', '');
 
 const MINUTE_MS = 60_000;
 const INTERVAL_MS = 10_000;
@@ -139,22 +145,29 @@ function workload(shape: Shape): Workload {
 
 // ---- the receivers
 
-interface Target extends RemoteWriteReceiver<'rusts' | 'vm' | 'prometheus'> {
+interface Target extends RemoteWriteReceiver<'rusts' | 'rusts-base' | 'vm' | 'prometheus'> {
   readonly writePath: string;
 }
 
-const rusts: Target = {
-  ...rustsInfo(),
-  name: RUSTS_WAL === 'every-write' ? 'RusTs' : `RusTs (${RUSTS_WAL})`,
-  writePath: RUSTS_PATH,
-  start(dir, dataDir, logFile, port, profileDir) {
-    const configFile = join(dir, 'rusts.toml');
-    const ingest = RUSTS_INGEST === '' ? '' : `[ingest]\n${RUSTS_INGEST.split(',').join('\n')}\n`;
-    writeFileSync(configFile, `[storage]\nwal_durability = "${RUSTS_WAL}"\n${ingest}`);
-    return startRusts({ dataDir, logFile, port, profileDir, configFile });
-  },
-  async flush() {},
-};
+/** RusTs from checkout `repo` (default this one), with the configuration the options give. */
+function rustsTarget(repo?: string): Target {
+  const name = RUSTS_WAL === 'every-write' ? 'RusTs' : `RusTs (${RUSTS_WAL})`;
+  return {
+    ...rustsInfo(),
+    key: repo === undefined ? 'rusts' : 'rusts-base',
+    name: repo === undefined ? name : `${name}, base`,
+    writePath: RUSTS_PATH,
+    start(dir, dataDir, logFile, port, profileDir) {
+      const configFile = join(dir, 'rusts.toml');
+      const ingest = RUSTS_INGEST === '' ? '' : `[ingest]\n${RUSTS_INGEST.split(',').join('\n')}\n`;
+      writeFileSync(configFile, `[storage]\nwal_durability = "${RUSTS_WAL}"\n${ingest}`);
+      return startRusts({ dataDir, logFile, port, profileDir, configFile, repo });
+    },
+    async flush() {},
+  };
+}
+
+const rusts = rustsTarget();
 
 const victoriaMetrics = (binary: string): Target => ({ ...victoriaMetricsReceiver(binary), writePath: '/api/v1/write' });
 
@@ -345,6 +358,7 @@ function printShape(work: Workload, targets: readonly Target[], results: Readonl
 
 async function main(): Promise<void> {
   const { targets, skipped } = selectTargets(ONLY, { rusts, vm: victoriaMetrics, prometheus });
+  if (RUSTS_BASE !== '') targets.splice(targets.indexOf(rusts) + 1, 0, rustsTarget(resolve(RUSTS_BASE)));
   const shapes = ALL_SHAPES.filter((s) => SHAPES.includes(s.key));
 
   console.log(

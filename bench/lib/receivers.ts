@@ -24,8 +24,8 @@ const REPO = resolve(import.meta.dirname, '../..');
  * The node options `npm start` gives the server (its V8 heap sizes), read from package.json so that
  * the benches run the server, and the engine in-process, exactly as `npm start` does.
  */
-export function serverNodeOptions(): string[] {
-  const start = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+export function serverNodeOptions(repo = REPO): string[] {
+  const start = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
   const words = start.split(/\s+/);
   const end = words.indexOf('--import');
   if (words[0] !== 'node' || end < 0) throw new Error(`package.json's start script is not "node <options> --import tsx ...": ${start}`);
@@ -77,18 +77,20 @@ export interface RustsOptions {
   readonly profileDir?: string;
   /** Passed as `--config`. */
   readonly configFile?: string;
+  /** The checkout to run (another worktree, with its node_modules); default this one. */
+  readonly repo?: string;
 }
 
 /** The RusTs server, as `npm start` runs it. */
 export function startRusts(options: RustsOptions): ServerProcess {
-  const { dataDir, logFile, port, profileDir, configFile } = options;
+  const { dataDir, logFile, port, profileDir, configFile, repo = REPO } = options;
   const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
   const config = configFile === undefined ? [] : ['--config', configFile];
   return startServer({
     name: 'rusts',
     command: process.execPath,
-    args: [...serverNodeOptions(), ...profile, '--import', 'tsx', 'src/server/main.ts', 'serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir, ...config],
-    cwd: REPO,
+    args: [...serverNodeOptions(repo), ...profile, '--import', 'tsx', 'src/server/main.ts', 'serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir, ...config],
+    cwd: repo,
     logFile,
   });
 }
