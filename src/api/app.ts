@@ -55,10 +55,12 @@ export function createApp(deps: AppDeps): Koa {
   });
 
   const router = new Router<AuthState>();
+  // Liveness: it passes while storage opens too (a probe that failed it then would restart a server
+  // replaying a long WAL), but says that writes and queries wait until `/ready` says ready.
   router.get('/health', (ctx) => {
     ctx.body = {
       name: 'rusts',
-      message: 'ready for queries and writes',
+      message: deps.state.readySince === undefined ? 'starting: opening storage; writes and queries answer 503 until /ready answers 200' : 'ready for queries and writes',
       status: 'pass',
       checks: [],
       version: VERSION,

@@ -211,11 +211,15 @@ describe('/ready', () => {
     const starting = await request(handler).get('/ready').expect(503);
     assert.equal(starting.body.status, 'starting');
     await request(handler).post('/write?db=x').send('m v=1').expect(503);
-    await request(handler).get('/health').expect(200);
+    // Alive, but not claiming to take writes yet.
+    const alive = await request(handler).get('/health').expect(200);
+    assert.equal(alive.body.status, 'pass');
+    assert.match(alive.body.message, /^starting: .*\/ready/);
     const router = await LocalRouter.open({ dataDir: '/data', shards: 1 }, { logger: silentLogger, fs: new MemFs() });
     state.ready(router);
     const ready = await request(handler).get('/ready').expect(200);
     assert.equal(ready.body.status, 'ready');
+    assert.equal((await request(handler).get('/health').expect(200)).body.message, 'ready for queries and writes');
     await router.close();
   });
 });
