@@ -20,10 +20,13 @@ const MAX_ERROR_HEADER = 1024;
 /**
  * The headers InfluxDB 1.x sets on every answer: its version and build, a request id (the
  * client's, or a new one), and on errors `X-Influxdb-Error` with the error text. Install it
- * outside the error middleware, so that it sees the rendered error.
+ * outside the error middleware, so that it sees the rendered error. Prometheus's own API
+ * (`/api/v1/...`) answers as Prometheus does, without them; InfluxDB 1.8's Prometheus endpoints
+ * (`/api/v1/prom/read` and `/write`) keep them.
  */
 export function influxHeaders(): Middleware {
   return async (ctx, next) => {
+    if (ctx.path.startsWith('/api/v1/') && !ctx.path.startsWith('/api/v1/prom/')) return next();
     ctx.set('X-Influxdb-Version', INFLUXDB_VERSION);
     ctx.set('X-Influxdb-Build', 'OSS');
     const requestId = ctx.get('Request-Id') || ctx.get('X-Request-Id') || randomUUID();

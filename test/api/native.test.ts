@@ -191,7 +191,7 @@ describe('POST /write as InfluxDB answers it', () => {
     await f('db=db', 'cpu v=1 1\n\ncpu v=2 2', 204);
   });
 
-  it('sets InfluxDB headers on every answer, and answers /ping', async () => {
+  it('sets InfluxDB headers on every answer but Prometheus API ones, and answers /ping', async () => {
     const ping = await request(handler).get('/ping').expect(204);
     assert.equal(ping.headers['x-influxdb-version'], '1.8.10');
     assert.equal(ping.headers['x-influxdb-build'], 'OSS');
@@ -201,6 +201,11 @@ describe('POST /write as InfluxDB answers it', () => {
     assert.deepEqual(verbose.body, { version: '1.8.10' });
     const echoed = await request(handler).get('/health').set('X-Request-Id', 'abc').expect(200);
     assert.equal(echoed.headers['x-request-id'], 'abc');
+    // Prometheus's own API answers without them; InfluxDB's Prometheus endpoints keep them.
+    const prometheus = await request(handler).get('/api/v1/status/buildinfo').expect(200);
+    for (const name of ['x-influxdb-version', 'x-influxdb-build', 'request-id', 'x-request-id']) assert.equal(prometheus.headers[name], undefined, name);
+    const influxProm = await request(handler).post('/api/v1/prom/write?db=x').set('Content-Encoding', 'snappy').send(Buffer.from('not snappy'));
+    assert.equal(influxProm.headers['x-influxdb-version'], '1.8.10');
   });
 });
 
