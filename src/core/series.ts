@@ -33,14 +33,11 @@ export function sortTags(tags: readonly Tag[]): Tag[] {
 // Backslash is escaped as well as InfluxDB's `, = space`, so that the key is injective: two
 // different tag sets never share a key, whatever bytes the label values hold.
 const KEY_SPECIALS = /[\\, =]/g;
+const HAS_KEY_SPECIAL = /[\\, =]/;
 function escapeKeyPart(s: string): string {
-  // Nearly no name or value holds one: a scan is several times cheaper than the replace, which
-  // was the biggest single cost of decoding a remote write series met for the first time.
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x5c /* \ */ || c === 0x2c /* , */ || c === 0x3d /* = */ || c === 0x20) return s.replace(KEY_SPECIALS, (special) => '\\' + special);
-  }
-  return s;
+  // Nearly no name or value holds one: testing first is several times cheaper than the replace,
+  // which was the biggest single cost of decoding a remote write series met for the first time.
+  return HAS_KEY_SPECIAL.test(s) ? s.replace(KEY_SPECIALS, (special) => '\\' + special) : s;
 }
 
 /**

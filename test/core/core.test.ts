@@ -57,6 +57,8 @@ describe('canonicalSeriesKey(measurement, tags)', () => {
     f('cpu', [['host', 'a'], ['dc', 'x']], 'cpu,dc=x,host=a');
     f('c p,u', [['k=1', 'v,2'], ['e', '']], 'c\\ p\\,u,k\\=1=v\\,2');
     f('back\\slash', [['a', 'x\\']], 'back\\\\slash,a=x\\\\');
+    // A space alone is escaped too (the key format is stored: it must not change with the input).
+    f('c pu', [['k', 'a b']], 'c\\ pu,k=a\\ b');
   });
   it('parses keys back, with or without escapes, and refuses a tag without "="', () => {
     assert.deepEqual(parseSeriesKey('cpu'), { measurement: 'cpu', tags: [] });
