@@ -1,6 +1,6 @@
 import { Column, FieldType, inSplitRange, withRoom, type SeriesId, type SplitTimeRange, type Tag } from '../../core/index.ts';
 import { ChunkedColumn, ChunkStore } from './chunked.ts';
-import { ADOPTED_RUN_ROWS, ROW_BYTES, RowLog } from './rowLog.ts';
+import { ADOPTED_RUN_ROWS, ROW_BYTES, RowLog, worthAdopting } from './rowLog.ts';
 
 /** One series in the MemTable: a growing column per field, in arrival order (sorted at flush or read). */
 export interface MemSeries {
@@ -64,8 +64,7 @@ export class MemTable {
   appendRows(field: string, refs: Int32Array, ms: Float64Array, values: Float64Array, count: number, seriesOf: (row: number) => MemSeries): void {
     let log = this.rowLogs.get(field);
     if (log === undefined) this.rowLogs.set(field, (log = new RowLog(field)));
-    // Views keep the whole arrays alive, worth it only where long runs fill most of them.
-    const adopt = 2 * rowsInRunsOf(ADOPTED_RUN_ROWS, refs, count) >= count;
+    const adopt = worthAdopting(rowsInRunsOf(ADOPTED_RUN_ROWS, refs, count), count);
     if (adopt) this.bytes += ms.buffer.byteLength + values.buffer.byteLength;
     let allocated = 0;
     let logged = 0;

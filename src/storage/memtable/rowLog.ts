@@ -15,6 +15,14 @@ export const ROW_BYTES = 20;
  */
 export const ADOPTED_RUN_ROWS = 64;
 
+/**
+ * Whether rows of which `inLongRuns` belong to runs of ADOPTED_RUN_ROWS or more are kept as views:
+ * a view keeps its whole array alive, worth it only where such runs fill most of it.
+ */
+export function worthAdopting(inLongRuns: number, rows: number): boolean {
+  return 2 * inLongRuns >= rows;
+}
+
 /** What a seal added to the series' columns. */
 export interface Sealed {
   /** Capacity, in points, of the chunks the columns had to allocate. */
@@ -103,8 +111,7 @@ export class RowLog {
       if (starts[s + 1]! >= ADOPTED_RUN_ROWS) inLongRuns += starts[s + 1]!;
       starts[s + 1] += starts[s]!;
     }
-    // Adopted chunks keep their arrays alive, worth it only where such series fill most of them.
-    const adopt = 2 * inLongRuns >= n;
+    const adopt = worthAdopting(inLongRuns, n);
     if (!adopt && sortedMs.length < n) {
       sortedMs = new Float64Array(ROW_LOG_ROWS);
       sortedValues = new Float64Array(ROW_LOG_ROWS);
