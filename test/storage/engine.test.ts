@@ -113,6 +113,30 @@ describe('StorageEngine', () => {
     await engine.close();
   });
 
+  it('lets other work run between slices of a large flush', async () => {
+    // Every request in flight waits for a slice at each of its turns of the event loop: a flush
+    // gives the loop a turn about every 16 Ki points it encodes (and every 64 series it prepares).
+    const engine = await open(new MemFs());
+    for (let round = 0; round < 10; round++) {
+      const points: Point[] = [];
+      for (let h = 0; h < 1000; h++) for (let i = round * 20; i < (round + 1) * 20; i++) points.push(point(`h${h}`, T0 + BigInt(i) * 1000n, { v: floatValue(i) }));
+      await engine.writePoints(points);
+    }
+    let turns = 0;
+    let flushing = true;
+    const count = (): void => {
+      turns++;
+      if (flushing) setImmediate(count);
+    };
+    setImmediate(count);
+    await engine.flush();
+    flushing = false;
+    assert.equal((await engine.stats()).memtablePoints, 0);
+    // 200,000 points over 1,000 series: 12 slices of encoding and 15 of preparing at the least.
+    assert.ok(turns >= 27, `the event loop turned ${turns} times during the flush`);
+    await engine.close();
+  });
+
   it('keeps the last write of a duplicate timestamp, across MemTable, flushes and compaction', async () => {
     const fs = new MemFs();
     const engine = await open(fs, { compactionMinSegments: 100 });

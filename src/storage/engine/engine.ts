@@ -57,8 +57,8 @@ import type { ScanReport } from '../scan.ts';
 /** Errors one writeRows call reports at most: one per problem is plenty to fix a sender. */
 const MAX_ROW_ERRORS = 5;
 
-/** How many series a flush prepares between turns of the event loop (see writeMemTable). */
-const FLUSH_YIELD_SERIES = 512;
+/** How many series a flush prepares between turns of the event loop (see writeMemTable and YIELD_EVERY_POINTS in writeSegment). */
+const FLUSH_YIELD_SERIES = 64;
 
 export interface WriteResult {
   /** Points (field values) written and durable per the WAL mode. */
