@@ -33,7 +33,7 @@
  *   node --import tsx bench/remotewrite.bench.ts [--quick] [--only rusts,vm,prometheus] [--shapes A,B]
  *        [--hosts-a 500] [--hosts-b 1600] [--minutes 150] [--runs 1] [--shards 4] [--rusts-path /api/v1/write]
  *        [--rusts-wal every-write|periodic|os-default|none] [--rusts-ingest key=value,...] [--threads] [--cpu-prof DIR]
- *        [--rusts-base DIR]
+ *        [--rusts-base DIR] [--timeline]
  *
  * --rusts-wal sets RusTs's `wal_durability` (default `every-write`, its default: an fsync before
  * each answer). The peers answer before anything is fsynced, like RusTs's `os-default`.
@@ -43,6 +43,8 @@
  * against, with node_modules), as "RusTs, base", taking turns with the others on the same requests:
  * this machine's speed moves the figures 10-30% from run to run, so a change of a few percent shows
  * only in many such interleaved runs (--runs 8).
+ * --timeline prints each run's accepted samples/s per 250 ms: a start-up ramp, or the dip of a
+ * MemTable flush (shape B's 14.4 M samples pass RusTs's 8 M-point flush trigger once).
  * --threads prints each receiver's CPU seconds per thread during the ingest, with the system time and
  * the minor page faults in them (from /proc/PID/task).
  * --cpu-prof DIR runs the RusTs server with `node --cpu-prof` and prints each thread's top
@@ -58,7 +60,7 @@ import { join, resolve } from 'node:path';
 import { devopsDataset, DEVOPS_FIELDS, DEVOPS_MEASUREMENT } from './lib/devops.ts';
 import { monotonicUs, printThreadProfile, threadProfiles, type ThreadProfile } from './lib/cpuprofile.ts';
 import { REMOTE_WRITE_HEADERS, remoteWriteRequests, type RequestShape } from './lib/remotewrite.ts';
-import { postShards, timeRequests, type LoadResult, type ShardBody } from './lib/http.ts';
+import { postShards, samplesPerInterval, timeRequests, type LoadResult, type ShardBody } from './lib/http.ts';
 import { freePort, sleep, stopAll, stopAllOnSignal, type ThreadCpu } from './lib/process.ts';
 import { prometheusReceiver, rustsInfo, selectTargets, startRusts, victoriaMetricsReceiver, type RemoteWriteReceiver } from './lib/receivers.ts';
 import { ascending, fixed, grouped, median, numberArg, quantile, removeDir, stringArg, tempDir } from './lib/stats.ts';
@@ -78,6 +80,8 @@ const RUSTS_WAL = stringArg('rusts-wal', 'every-write');
 const RUSTS_INGEST = stringArg('rusts-ingest', '');
 const CPU_PROF = stringArg('cpu-prof', '');
 const THREADS = process.argv.includes('--threads');
+const TIMELINE = process.argv.includes('--timeline');
+const TIMELINE_MS = 250;
 const RUSTS_BASE = stringArg('rusts-base', '');
 
 const MINUTE_MS = 60_000;
@@ -340,6 +344,12 @@ function printShape(work: Workload, targets: readonly Target[], results: Readonl
       // The first error answers, each different one once.
       for (const e of new Set(l.errors)) console.log(`|   |   | rejected: ${e.replace(/\s+/g, ' ').replace(/\|/g, '\\|')} |`);
       if (!l.complete) console.log(`|   |   | stopped by the ${MAX_LOAD_SECONDS} s limit before every request was sent |`);
+    }
+  }
+  if (TIMELINE) {
+    console.log(`\nShape ${work.shape.key}: accepted samples/s (thousands) in each ${TIMELINE_MS} ms of the run`);
+    for (const t of ran) {
+      for (const r of results.get(t)!) console.log(`${t.name}, run ${r.run}: ${samplesPerInterval(r.load, TIMELINE_MS).map((v) => grouped(v / 1000, 0)).join(' ')}`);
     }
   }
   for (const t of ran) {

@@ -41,6 +41,10 @@ export interface LoadResult {
   readonly seconds: number;
   /** One per request, in completion order. */
   readonly latenciesMs: number[];
+  /** When each request was answered, ms after the first send, in completion order (see samplesPerInterval). */
+  readonly answeredAtMs: number[];
+  /** The samples of each answered request that got a 2xx, in completion order; 0 for the others. */
+  readonly answeredSamples: number[];
   /** Count per HTTP status; 0 stands for no response (connection error or timeout). */
   readonly statuses: Record<number, number>;
   /** The first few non-2xx answers, as "status: body". */
@@ -49,6 +53,19 @@ export interface LoadResult {
   readonly clientCpuSeconds: number;
   /** False when `maxSeconds` ran out before every body was sent. */
   readonly complete: boolean;
+}
+
+/**
+ * Accepted samples per second in each interval of `intervalMs` from the first send: where a
+ * receiver slowed down during a run (starting up, a flush), which the run's average hides.
+ */
+export function samplesPerInterval(result: LoadResult, intervalMs: number): number[] {
+  const rates = new Array<number>(Math.ceil((result.seconds * 1000) / intervalMs)).fill(0);
+  for (let i = 0; i < result.answeredAtMs.length; i++) {
+    const bin = Math.min(Math.floor(result.answeredAtMs[i]! / intervalMs), rates.length - 1);
+    rates[bin]! += (result.answeredSamples[i]! * 1000) / intervalMs;
+  }
+  return rates;
 }
 
 interface Answer {
@@ -83,6 +100,8 @@ class Tally {
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
   private readonly latenciesMs: number[] = [];
+  private readonly answeredAtMs: number[] = [];
+  private readonly answeredSamples: number[] = [];
   private readonly statuses: Record<number, number> = {};
   private readonly errors: string[] = [];
   private failedRequests = 0;
@@ -108,10 +127,14 @@ class Tally {
   async post({ body, samples }: LoadBody): Promise<void> {
     const sent = performance.now();
     const answer = await send(this.agent, this.target, 'POST', body, { ...this.headers, 'Content-Length': String(body.length) }, this.timeoutMs, false);
-    this.latenciesMs.push(performance.now() - sent);
+    const answered = performance.now();
+    this.latenciesMs.push(answered - sent);
+    this.answeredAtMs.push(answered - this.start);
     this.bytesSent += body.length;
     this.statuses[answer.status] = (this.statuses[answer.status] ?? 0) + 1;
-    if (answer.status >= 200 && answer.status < 300) {
+    const accepted = answer.status >= 200 && answer.status < 300;
+    this.answeredSamples.push(accepted ? samples : 0);
+    if (accepted) {
       this.acceptedSamples += samples;
     } else {
       this.failedRequests++;
@@ -134,6 +157,8 @@ class Tally {
       bytesSent: this.bytesSent,
       seconds: (performance.now() - this.start) / 1000,
       latenciesMs: this.latenciesMs,
+      answeredAtMs: this.answeredAtMs,
+      answeredSamples: this.answeredSamples,
       statuses: this.statuses,
       errors: this.errors,
       clientCpuSeconds: (cpu.user + cpu.system) / 1e6,
