@@ -33,7 +33,7 @@
  *   node --import tsx bench/remotewrite.bench.ts [--quick] [--only rusts,vm,prometheus] [--shapes A,B]
  *        [--hosts-a 500] [--hosts-b 1600] [--minutes 150] [--runs 1] [--shards 4] [--rusts-path /api/v1/write]
  *        [--rusts-wal every-write|periodic|os-default|none] [--rusts-ingest key=value,...] [--threads] [--cpu-prof DIR]
- *        [--rusts-base DIR] [--timeline]
+ *        [--rusts-base DIR] [--timeline] [--warm-up]
  *
  * --rusts-wal sets RusTs's `wal_durability` (default `every-write`, its default: an fsync before
  * each answer). The peers answer before anything is fsynced, like RusTs's `os-default`.
@@ -43,6 +43,10 @@
  * against, with node_modules), as "RusTs, base", taking turns with the others on the same requests:
  * this machine's speed moves the figures 10-30% from run to run, so a change of a few percent shows
  * only in many such interleaved runs (--runs 8).
+ * --warm-up first sends, before the clock starts, 20 minutes of the same shape of data for other
+ * series (metric names warmup_<field>, at the start of the span), so that the run measures a
+ * receiver that has been running rather than one just started: RusTs's code runs interpreted until
+ * V8 has compiled it, which takes its first requests several times their steady time.
  * --timeline prints each run's accepted samples/s per 250 ms: a start-up ramp, or the dip of a
  * MemTable flush (shape B's 14.4 M samples pass RusTs's 8 M-point flush trigger once).
  * --threads prints each receiver's CPU seconds per thread during the ingest, with the system time and
@@ -81,6 +85,8 @@ const RUSTS_INGEST = stringArg('rusts-ingest', '');
 const CPU_PROF = stringArg('cpu-prof', '');
 const THREADS = process.argv.includes('--threads');
 const TIMELINE = process.argv.includes('--timeline');
+const WARM_UP = process.argv.includes('--warm-up');
+const WARM_UP_MINUTES = 20;
 const TIMELINE_MS = 250;
 const RUSTS_BASE = stringArg('rusts-base', '');
 
@@ -123,6 +129,8 @@ interface Workload {
   readonly snappyBytes: number;
   readonly rawBytes: number;
   readonly encodeSeconds: number;
+  /** Requests for other series sent before the clock starts (--warm-up). */
+  readonly warmUp: readonly (readonly ShardBody[])[] | undefined;
 }
 
 /**
@@ -133,6 +141,7 @@ function workload(shape: Shape): Workload {
   const start = performance.now();
   const data = devopsDataset({ hosts: shape.hosts, spanMs: MINUTES * MINUTE_MS, startMs: START_MS, intervalMs: INTERVAL_MS });
   const { shards, snappyBytes, rawBytes } = remoteWriteRequests(data, shape, SHARDS);
+  const warmUpData = WARM_UP ? devopsDataset({ hosts: shape.hosts, spanMs: WARM_UP_MINUTES * MINUTE_MS, startMs: START_MS, intervalMs: INTERVAL_MS, seed: 7 }) : undefined;
   const ms = data.series[0]!.column.ms;
   return {
     shape,
@@ -144,6 +153,7 @@ function workload(shape: Shape): Workload {
     snappyBytes,
     rawBytes,
     encodeSeconds: (performance.now() - start) / 1000,
+    warmUp: warmUpData === undefined ? undefined : remoteWriteRequests(warmUpData, shape, SHARDS, 'warmup').shards,
   };
 }
 
@@ -226,6 +236,10 @@ async function runOnce(target: Target, work: Workload, run: number, root: string
   try {
     await server.waitHttp(base + target.readyPath);
     const idleRss = server.memory().rss;
+    if (work.warmUp !== undefined) {
+      const warm = await postShards(base + target.writePath, work.warmUp, { headers: REMOTE_WRITE_HEADERS, maxLead: MAX_LEAD_MS, maxSeconds: MAX_LOAD_SECONDS });
+      if (warm.failedRequests > 0) throw new Error(`${warm.failedRequests} warm-up requests failed: ${warm.errors[0]}`);
+    }
     const cpu0 = server.cpuSeconds();
     const threads0 = THREADS ? server.threadCpuSeconds() : undefined;
     const from = monotonicUs();
@@ -379,6 +393,7 @@ async function main(): Promise<void> {
     `devops cpu dataset: hosts x ${DEVOPS_FIELDS.length} fields (2 decimals) as cpu_<field> series with 11 labels, ${INTERVAL_MS / 1000} s interval, ` +
       `${MINUTES} min from ${new Date(START_MS).toISOString()}`,
   );
+  if (WARM_UP) console.log(`warm-up before each run: ${WARM_UP_MINUTES} min of the same hosts as warmup_<field> series, from the start of the span`);
   for (const s of skipped) console.log(s);
 
   const loadAtStart = os.loadavg()[0]!;

@@ -38,9 +38,9 @@ interface Label {
 }
 
 /** Each series' labels, sorted by name (`__name__` sorts before the lower-case tag keys). */
-function seriesLabels(data: DevopsDataset): Label[][] {
+function seriesLabels(data: DevopsDataset, metricPrefix: string): Label[][] {
   return data.series.map((s) => [
-    { name: '__name__', value: `${DEVOPS_MEASUREMENT}_${s.field}` },
+    { name: '__name__', value: `${metricPrefix}_${s.field}` },
     ...data.hosts[s.host]!.map((t) => ({ name: t.key, value: t.value })),
   ]);
 }
@@ -50,10 +50,10 @@ function seriesLabels(data: DevopsDataset): Label[][] {
  * shards, as Prometheus's queue shards split them). A shard's stream is time-major in blocks of
  * `samplesPerSeries` timestamps (every series of the shard for block 0, then block 1, ...), cut
  * into requests of `seriesPerRequest` entries, so each series' samples are in time order within
- * and across the shard's requests.
+ * and across the shard's requests. Metric names are `<metricPrefix>_<field>`.
  */
-export function remoteWriteRequests(data: DevopsDataset, shape: RequestShape, shardCount: number): RemoteWriteRequests {
-  const labels = seriesLabels(data);
+export function remoteWriteRequests(data: DevopsDataset, shape: RequestShape, shardCount: number, metricPrefix = DEVOPS_MEASUREMENT): RemoteWriteRequests {
+  const labels = seriesLabels(data, metricPrefix);
   const { WriteRequest } = prometheusProto();
   const shards: ShardBody[][] = [];
   let snappyBytes = 0;
