@@ -1,9 +1,15 @@
-import { constants } from 'node:fs';
+import { constants, writeSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type { FileStat, Fs, FsFile, OpenOptions } from './fs.ts';
 
-/** The real file system, through node:fs/promises. `sync` is a real fdatasync. */
+// Writes up to this size are made on the calling thread: copying them into the page cache takes
+// tens of microseconds, where a round trip through libuv's thread pool took 0.5 ms per WAL batch
+// under remote write load (measured in the WAL; shape A 1.03-1.13x over three sets of interleaved
+// runs). Larger writes (a flush's 4 MiB chunks) still go to the pool, not to hold the event loop.
+const SYNC_WRITE_BYTES = 256 * 1024;
+
+/** The real file system, through node:fs/promises (small writes through writeSync: see SYNC_WRITE_BYTES). `sync` is a real fdatasync. */
 export class NodeFs implements Fs {
   async open(path: string, options: OpenOptions = {}): Promise<FsFile> {
     let flags = options.write ? constants.O_RDWR : constants.O_RDONLY;
@@ -94,6 +100,10 @@ class NodeFile implements FsFile {
     let done = 0;
     // write(2) may write less than asked (a signal, a nearly full disk): go on until all is written.
     while (done < src.length) {
+      if (src.length - done <= SYNC_WRITE_BYTES) {
+        done += writeSync(this.handle.fd, src, done, src.length - done, position + done);
+        continue;
+      }
       const { bytesWritten } = await this.handle.write(src, done, src.length - done, position + done);
       done += bytesWritten;
     }

@@ -1,8 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { pbkdf2 } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { MemFs, NodeFs, isErrnoCode, mkdirDurable, readWholeFile, type Fs } from '../../../src/storage/fs/index.ts';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -124,4 +127,31 @@ contract('MemFs', async () => {
   const fs = new MemFs();
   await fs.mkdir('/data');
   return { fs, root: '/data', cleanup: async () => {} };
+});
+
+describe('NodeFs writes', () => {
+  it('puts a small write in the file within the call, and a large one across the thread pool, both whole', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'rusts-fs-'));
+    try {
+      const fs = new NodeFs();
+      const path = join(root, 'w');
+      const f = await fs.open(path, { write: true, create: true });
+      const small = new Uint8Array(64 * 1024).fill(7);
+      // With every thread of the pool busy, a write that went through it could not have happened yet.
+      const busy = Array.from({ length: Number(process.env.UV_THREADPOOL_SIZE ?? 4) }, () => promisify(pbkdf2)('x', 'y', 200_000, 32, 'sha256'));
+      const pending = f.write(small, 0);
+      // A WAL batch is this size: written within the call, it spares each batch a round trip through the thread pool.
+      assert.equal(readFileSync(path).length, small.length, 'the small write is in the file before its promise settles');
+      await Promise.all([pending, ...busy]);
+      const large = new Uint8Array(3 * 1024 * 1024).map((_, i) => i % 251);
+      await f.write(large, small.length);
+      await f.close();
+      const all = readFileSync(path);
+      assert.equal(all.length, small.length + large.length);
+      assert.ok(all.subarray(0, small.length).every((b) => b === 7));
+      assert.deepEqual(all.subarray(small.length), Buffer.from(large));
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
 });
