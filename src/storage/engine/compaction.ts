@@ -78,5 +78,5 @@ export async function compactSegments(
     maxPointsPerBlock,
     expectedSeries: sortedKeys.length,
   });
-  return SegmentReader.open(fs, written.path, minSeq, maxSeq, cache);
+  return SegmentReader.ofWritten(fs, written, minSeq, maxSeq, cache);
 }

@@ -672,7 +672,7 @@ export class StorageEngine {
         maxPointsPerBlock: this.options.maxPointsPerBlock,
         expectedSeries: partitionKeys.length,
       });
-      partition.addSegment(await SegmentReader.open(this.fs, written.path, seq, seq, this.cache));
+      partition.addSegment(await SegmentReader.ofWritten(this.fs, written, seq, seq, this.cache));
       touched.push(partition);
     }
     return touched;

@@ -34,6 +34,26 @@ describe('segment files', () => {
     await reader.close();
   });
 
+  it('writes a footer of many series in pieces that read back whole, and hands over the footer it wrote', async () => {
+    const fs = new MemFs();
+    await fs.mkdir('/p');
+    const input = Array.from({ length: 10_000 }, (_, i) => series(`cpu,host=h${String(i).padStart(5, '0')}`, 1 + (i % 3)));
+    const written = await writeSegment(fs, '/p', '000000000001-000000000001.rseg', input, { maxPointsPerBlock: 100, expectedSeries: input.length });
+    const reopened = await SegmentReader.open(fs, written.path, 1, 1, new BlockCache(1 << 20));
+    const handedOver = await SegmentReader.ofWritten(fs, written, 1, 1, new BlockCache(1 << 20));
+    for (const reader of [reopened, handedOver]) {
+      assert.equal(reader.series.length, 10_000);
+      assert.equal(reader.points, written.points);
+      assert.deepEqual(reader.series[9_999]!.key, 'cpu,host=h09999');
+      const blocks = await reader.readBlocks(reader.field('cpu,host=h04097', 'v')!, undefined);
+      assert.deepEqual([...blocks[0]!.ms], [1000, 1010, 1020]);
+      assert.ok(reader.bloom.mayContain(seriesIdOf('cpu,host=h05000')));
+    }
+    assert.deepEqual(handedOver.series, reopened.series);
+    await reopened.close();
+    await handedOver.close();
+  });
+
   it('leaves no file behind when writing fails, and never a half-written segment under the real name', async () => {
     const fs = new MemFs();
     await fs.mkdir('/p');
