@@ -53,7 +53,7 @@ export function encodeHeader(): Uint8Array {
  * writer can let other work run between them (a footer of 200,000 series took 0.2 s to encode).
  * Their concatenation is the footer.
  */
-export function* encodeFooter(footer: Footer, seriesPerPiece = Infinity): Generator<Uint8Array> {
+export function* encodeFooter(footer: Footer, seriesPerPiece: number): Generator<Uint8Array> {
   let w = new ByteWriter(4096);
   w.u32(footer.series.length);
   let inPiece = 0;
