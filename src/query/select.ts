@@ -6,6 +6,7 @@
  *
  * PromQL's selectors and remote read read through it too, by way of `selectMetrics` (metrics.ts).
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DatabaseNotFoundError, RetentionPolicyNotFoundError, type Namespace, type ScanReport, type ShardRouter } from '../cluster/index.ts';
 import { RustsError } from '../core/index.ts';
 import type { SelectRequest, SeriesData } from '../storage/index.ts';
@@ -49,7 +50,7 @@ export class ScanBudget {
     if (this.slicePoints < POINTS_PER_SLICE && this.sliceSeries < SERIES_PER_SLICE) return;
     this.slicePoints = 0;
     this.sliceSeries = 0;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
     checkSignal(this.ctx);
   }
 }

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   Column,
   EngineClosedError,
@@ -656,7 +657,7 @@ export class StorageEngine {
     const keys = [...memtable.series.keys()].sort();
     for (let k = 0; k < keys.length; k++) {
       // Finding the partitions of a full MemTable's points takes a while: let writes in between.
-      if (k % FLUSH_YIELD_SERIES === FLUSH_YIELD_SERIES - 1) await new Promise((resolve) => setImmediate(resolve));
+      if (k % FLUSH_YIELD_SERIES === FLUSH_YIELD_SERIES - 1) await nextTurn();
       const series = memtable.series.get(keys[k]!);
       if (series === undefined) continue; // deleted meanwhile
       for (const pStart of this.partitionsOf(series.fields.values(), duration)) {

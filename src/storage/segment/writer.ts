@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { crc32c } from '@node-rs/crc32';
 import type { Column, SeriesId } from '../../core/index.ts';
 import { encodeBlock } from '../../codec/index.ts';
@@ -84,7 +85,7 @@ export async function writeSegment(
       bloom.add(s.id);
       if (sinceYield >= YIELD_EVERY_POINTS) {
         sinceYield = 0;
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextTurn();
       }
     }
     const footer: Footer = { series: entries, bloom: bloom.serialize() };
@@ -92,7 +93,7 @@ export async function writeSegment(
     let footerCrc = 0;
     let pieces = 0;
     for (const piece of encodeFooter(footer, FOOTER_SERIES_PER_SLICE)) {
-      if (pieces++ > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (pieces++ > 0) await nextTurn();
       footerCrc = crc32c(Buffer.from(piece.buffer, piece.byteOffset, piece.length), footerCrc);
       await out.add(piece);
     }
