@@ -141,7 +141,9 @@ function workload(shape: Shape): Workload {
   const start = performance.now();
   const data = devopsDataset({ hosts: shape.hosts, spanMs: MINUTES * MINUTE_MS, startMs: START_MS, intervalMs: INTERVAL_MS });
   const { shards, snappyBytes, rawBytes } = remoteWriteRequests(data, shape, SHARDS);
-  const warmUpData = WARM_UP ? devopsDataset({ hosts: shape.hosts, spanMs: WARM_UP_MINUTES * MINUTE_MS, startMs: START_MS, intervalMs: INTERVAL_MS, seed: 7 }) : undefined;
+  const warmUp = WARM_UP
+    ? remoteWriteRequests(devopsDataset({ hosts: shape.hosts, spanMs: WARM_UP_MINUTES * MINUTE_MS, startMs: START_MS, intervalMs: INTERVAL_MS, seed: 7 }), shape, SHARDS, 'warmup').shards
+    : undefined;
   const ms = data.series[0]!.column.ms;
   return {
     shape,
@@ -153,7 +155,7 @@ function workload(shape: Shape): Workload {
     snappyBytes,
     rawBytes,
     encodeSeconds: (performance.now() - start) / 1000,
-    warmUp: warmUpData === undefined ? undefined : remoteWriteRequests(warmUpData, shape, SHARDS, 'warmup').shards,
+    warmUp,
   };
 }
 
