@@ -685,23 +685,21 @@ export class StorageEngine {
     let pStart = NaN;
     let pEnd = NaN;
     for (const chunked of columns) {
-      if (chunked.length === 0) continue;
-      const chunks = chunked.sortedChunks();
-      const last = chunks[chunks.length - 1]!;
+      const span = chunked.timeSpan();
+      if (span === undefined) continue;
       // Sorted: when the first and the last point share a partition, so do all (nearly always).
-      const first = this.partitionStartFor(chunks[0]!.ms[0]!, duration);
-      if (last.ms[last.length - 1]! < this.partitionFor(first, duration).endMs) {
+      const first = this.partitionStartFor(span.first, duration);
+      if (span.last < this.partitionFor(first, duration).endMs) {
         starts.add(first);
         continue;
       }
-      for (const chunk of chunks) {
-        for (let i = 0; i < chunk.length; i++) {
-          const ms = chunk.ms[i]!;
-          if (ms >= pStart && ms < pEnd) continue;
-          pStart = this.partitionStartFor(ms, duration);
-          pEnd = this.partitionFor(pStart, duration).endMs;
-          starts.add(pStart);
-        }
+      const all = chunked.toColumn();
+      for (let i = 0; i < all.length; i++) {
+        const ms = all.ms[i]!;
+        if (ms >= pStart && ms < pEnd) continue;
+        pStart = this.partitionStartFor(ms, duration);
+        pEnd = this.partitionFor(pStart, duration).endMs;
+        starts.add(pStart);
       }
     }
     return starts;

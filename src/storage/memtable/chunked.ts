@@ -11,10 +11,31 @@ const ARENA_BYTES = 4 * 1024 * 1024;
  */
 export class ChunkStore {
   private arena: ColumnArena | undefined;
+  // Arrays of float rows that columns keep runs of as they are (see ChunkedColumn.adoptFloats),
+  // named by index so that a run is three small integers rather than objects of its own.
+  private readonly runMs: Float64Array[] = [];
+  private readonly runValues: Float64Array[] = [];
 
   column(type: FieldType, capacity: number): Column {
     if (this.arena === undefined || !this.arena.fits(type, capacity)) this.arena = new ColumnArena(Math.max(ARENA_BYTES, ColumnArena.bytesFor(type, capacity)));
     return new Column(type, capacity, this.arena);
+  }
+
+  /** Keeps `ms` and `values` for runs of them; the same pair gets the same number. */
+  runArrays(ms: Float64Array, values: Float64Array): number {
+    const last = this.runMs.length - 1;
+    if (last >= 0 && this.runMs[last] === ms && this.runValues[last] === values) return last;
+    this.runMs.push(ms);
+    this.runValues.push(values);
+    return last + 1;
+  }
+
+  msOf(arrays: number): Float64Array {
+    return this.runMs[arrays]!;
+  }
+
+  valuesOf(arrays: number): Float64Array {
+    return this.runValues[arrays]!;
   }
 }
 
@@ -34,6 +55,11 @@ const FIRST_CHUNK_SPREAD = 240;
  */
 export class ChunkedColumn {
   private chunkList: Column[] = [];
+  /**
+   * Float points kept where they arrived or were sorted to (see adoptFloats), after every chunk in
+   * arrival order: per run, the store's number for its arrays, then start and end.
+   */
+  private runs: number[] | undefined;
   length = 0;
   /** Every point so far came strictly after the one before: the chunks read in order are sorted and unique. */
   private inOrder = true;
@@ -54,15 +80,20 @@ export class ChunkedColumn {
     return new ChunkedColumn(type, FIRST_CHUNK_MIN + (Math.abs(spreadSeed) % FIRST_CHUNK_SPREAD), store);
   }
 
-  /** The chunks in arrival order; they may overlap in time (see `sortedChunks`). */
+  /** The chunks in arrival order, without the adopted runs after them; they may overlap in time (see `sortedChunks`). */
   get chunks(): readonly Column[] {
     return this.chunkList;
+  }
+
+  /** Adopted runs (see adoptFloats) not yet copied into chunks. */
+  get runCount(): number {
+    return this.runs === undefined ? 0 : this.runs.length / 3;
   }
 
   /** Appends points [start, end) of `src`; returns the capacity (in points) of the chunks it had to allocate. */
   append(src: Column, start = 0, end = src.length): number {
     if (this.inOrder && end > start) this.inOrder = this.continuesInOrder(src, start, end);
-    let allocated = 0;
+    let allocated = this.settleRuns();
     let from = start;
     while (from < end) {
       const last = this.chunkWithRoom();
@@ -89,6 +120,32 @@ export class ChunkedColumn {
     if (this.type !== FieldType.Float) throw new Error(`BUG: float rows appended to a column of type ${this.type}`);
     if (end <= start) return 0;
     if (this.inOrder) this.inOrder = this.floatsContinueInOrder(ms, start, end);
+    const allocated = this.settleRuns() + this.copyFloats(ms, values, start, end);
+    this.length += end - start;
+    this.lastMs = ms[end - 1]!;
+    this.lastSub = 0;
+    return allocated;
+  }
+
+  /**
+   * Takes float points [start, end) of `ms` and `values`, whole milliseconds, as they are: the
+   * arrays become this column's (and the store's) and must never change afterwards. A run is three
+   * numbers, not a chunk: copying the runs a seal sorts (a few points for each of tens of thousands
+   * of series) into chunks was most of the main thread's time on such ingest, in cache misses and
+   * first touches of the chunks' fresh memory, and a view per run was an object per series per seal.
+   */
+  adoptFloats(ms: Float64Array, values: Float64Array, start: number, end: number): void {
+    if (this.type !== FieldType.Float) throw new Error(`BUG: float rows adopted by a column of type ${this.type}`);
+    if (end <= start) return;
+    if (this.inOrder) this.inOrder = this.floatsContinueInOrder(ms, start, end);
+    (this.runs ??= []).push(this.store.runArrays(ms, values), start, end);
+    this.length += end - start;
+    this.lastMs = ms[end - 1]!;
+    this.lastSub = 0;
+  }
+
+  /** Copies float points into the chunks; returns the capacity of the chunks it had to allocate. */
+  private copyFloats(ms: Float64Array, values: Float64Array, start: number, end: number): number {
     let allocated = 0;
     let from = start;
     while (from < end) {
@@ -106,28 +163,17 @@ export class ChunkedColumn {
       last.length = at + n;
       from += n;
     }
-    this.length += end - start;
-    this.lastMs = ms[end - 1]!;
-    this.lastSub = 0;
     return allocated;
   }
 
-  /**
-   * Takes float points [start, end) of `ms` and `values`, whole milliseconds, as a chunk of their
-   * own without copying them: the arrays become this column's and must never change afterwards.
-   * Copying long runs (a request of 100 samples per series) into chunks was the main thread's
-   * biggest cost on such writes, most of it first touches of the chunks' fresh memory.
-   */
-  adoptFloats(ms: Float64Array, values: Float64Array, start: number, end: number): void {
-    if (this.type !== FieldType.Float) throw new Error(`BUG: float rows adopted by a column of type ${this.type}`);
-    if (end <= start) return;
-    if (this.inOrder) this.inOrder = this.floatsContinueInOrder(ms, start, end);
-    const n = end - start;
-    // Full from the start (capacity n), so appends never write into the arrays, the shared zeros included.
-    this.chunkList.push(Column.of(FieldType.Float, ms.subarray(start, end), zeroSubs(n), values.subarray(start, end), n));
-    this.length += n;
-    this.lastMs = ms[end - 1]!;
-    this.lastSub = 0;
+  /** Moves the runs into chunks, before anything is appended after them (arrival order decides which write of a time wins). */
+  private settleRuns(): number {
+    const runs = this.runs;
+    if (runs === undefined) return 0;
+    this.runs = undefined;
+    let allocated = 0;
+    for (let r = 0; r < runs.length; r += 3) allocated += this.copyFloats(this.store.msOf(runs[r]!), this.store.valuesOf(runs[r]!), runs[r + 1]!, runs[r + 2]!);
+    return allocated;
   }
 
   /** The last chunk if it has room, else a new one (empty, the only kind of chunk that is). */
@@ -140,12 +186,12 @@ export class ChunkedColumn {
   }
 
   /**
-   * All points in one column, in arrival order. Points spread over several chunks are copied into
-   * `into` when given (a column of this type, emptied first, which the caller reuses) or else into
-   * a new column.
+   * All points in one column, in arrival order. Points spread over several chunks or runs are
+   * copied into `into` when given (a column of this type, emptied first, which the caller reuses)
+   * or else into a new column.
    */
   toColumn(into?: Column): Column {
-    if (this.chunkList.length === 1) return this.chunkList[0]!;
+    if (this.chunkList.length === 1 && this.runs === undefined) return this.chunkList[0]!;
     let out: Column;
     if (into === undefined) {
       out = new Column(this.type, this.length);
@@ -169,19 +215,37 @@ export class ChunkedColumn {
       values.set((chunk.values as Float64Array).subarray(0, n), out.length);
       out.length += n;
     }
+    const runs = this.runs;
+    if (runs === undefined) return out;
+    for (let r = 0; r < runs.length; r += 3) {
+      const fromMs = this.store.msOf(runs[r]!);
+      const fromValues = this.store.valuesOf(runs[r]!);
+      const start = runs[r + 1]!;
+      const n = runs[r + 2]! - start;
+      const at = out.length;
+      // Runs are mostly a few points each: a loop, rather than two subarray views per run.
+      for (let i = 0; i < n; i++) {
+        out.ms[at + i] = fromMs[start + i]!;
+        values[at + i] = fromValues[start + i]!;
+      }
+      out.sub.fill(0, at, at + n);
+      out.length = at + n;
+    }
     return out;
   }
 
   /**
-   * The chunks, sorted by time and unique across all of them (the last write of a timestamp
-   * wins). Writes that arrive out of order (several clients sending different time slices) are
-   * sorted here once and the sorted column replaces the chunks, so that every later read of the
-   * same data does not sort it again.
+   * The points, sorted by time and unique (the last write of a timestamp wins), as columns: the
+   * chunks themselves when that is what they are, else one column. Writes that arrive out of
+   * order (several clients sending different time slices) are sorted here once and the sorted
+   * column replaces the chunks and runs, so that every later read of the same data does not sort
+   * it again. Runs in order are copied for each read, not kept twice.
    */
   sortedChunks(): readonly Column[] {
     if (!this.inOrder) {
       const sorted = this.toColumn().sortedUnique();
       this.chunkList = [sorted];
+      this.runs = undefined;
       this.length = sorted.length;
       this.inOrder = true;
       if (sorted.length > 0) {
@@ -189,7 +253,27 @@ export class ChunkedColumn {
         this.lastSub = sorted.sub[sorted.length - 1]!;
       }
     }
-    return this.chunkList;
+    return this.runs === undefined ? this.chunkList : [this.toColumn()];
+  }
+
+  /** The times of the first and the last point, sorting the points first if they came out of order; undefined when there are none. */
+  timeSpan(): { readonly first: number; readonly last: number } | undefined {
+    if (this.length === 0) return undefined;
+    if (!this.inOrder) this.sortedChunks();
+    const chunk = this.chunkList.find((c) => c.length > 0);
+    const first = chunk !== undefined ? chunk.ms[0]! : this.store.msOf(this.runs![0]!)[this.runs![1]!]!;
+    return { first, last: this.lastMs };
+  }
+
+  /** Whether any point is older than `ms`. */
+  hasPointBefore(ms: number): boolean {
+    if (this.chunkList.some((chunk) => chunk.hasPointBefore(ms))) return true;
+    const runs = this.runs ?? [];
+    for (let r = 0; r < runs.length; r += 3) {
+      const times = this.store.msOf(runs[r]!);
+      for (let i = runs[r + 1]!; i < runs[r + 2]!; i++) if (times[i]! < ms) return true;
+    }
+    return false;
   }
 
   private floatsContinueInOrder(ms: Float64Array, start: number, end: number): boolean {
@@ -204,13 +288,4 @@ export class ChunkedColumn {
     for (let i = start + 1; i < end; i++) if (ms[i]! < ms[i - 1]! || (ms[i] === ms[i - 1] && sub[i]! <= sub[i - 1]!)) return false;
     return true;
   }
-}
-
-// Sub-milliseconds of adopted chunks, all zero: views of one shared array (read only, as adopted
-// chunks are never appended to) rather than 4 fresh bytes per point. One array for every length:
-// an array kept per length would hold up to 33 MB once runs of every length up to 4,096 had come.
-const SHARED_ZERO_SUBS = new Int32Array(4096);
-
-function zeroSubs(n: number): Int32Array {
-  return n <= SHARED_ZERO_SUBS.length ? SHARED_ZERO_SUBS.subarray(0, n) : new Int32Array(n);
 }

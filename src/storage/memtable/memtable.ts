@@ -111,8 +111,8 @@ export class MemTable {
   private seal(log: RowLog): void {
     const rows = log.length;
     if (rows === 0) return;
-    const { allocatedPoints, adoptedBytes } = log.seal((series, field) => this.columnOf(series, field, FieldType.Float));
-    this.bytes += allocatedPoints * (TIMESTAMP_BYTES + 8) + adoptedBytes - rows * ROW_BYTES;
+    const sortedBytes = log.seal((series, field) => this.columnOf(series, field, FieldType.Float));
+    this.bytes += sortedBytes - rows * ROW_BYTES;
   }
 
   private columnOf(series: MemSeries, field: string, type: FieldType): ChunkedColumn {
@@ -155,7 +155,7 @@ export class MemTable {
   /** Whether any point is older than `ms`: lets retention skip a MemTable it would not change. */
   hasPointBefore(ms: number): boolean {
     for (const series of this.series.values()) {
-      for (const column of series.fields.values()) if (column.chunks.some((chunk) => chunk.hasPointBefore(ms))) return true;
+      for (const column of series.fields.values()) if (column.hasPointBefore(ms)) return true;
     }
     return false;
   }

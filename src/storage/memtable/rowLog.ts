@@ -9,32 +9,18 @@ const FIRST_ROWS = 4096;
 /** What a row costs while in the log: slot (4), time (8), value (8). */
 export const ROW_BYTES = 20;
 /**
- * A series with this many rows in one write or one seal keeps them as a chunk that views the arrays
- * they were written to or sorted into rather than a copy: a chunk's own objects (a column and its
- * arrays, about 250 bytes) stay small beside its points.
+ * A series with this many rows in one write keeps them where they are, as a run of the request's
+ * arrays (see ChunkedColumn.adoptFloats), rather than a copy.
  */
 export const ADOPTED_RUN_ROWS = 64;
 
 /**
- * Whether rows of which `inLongRuns` belong to runs of ADOPTED_RUN_ROWS or more are kept as views:
- * a view keeps its whole array alive, worth it only where such runs fill most of it.
+ * Whether rows of which `inLongRuns` belong to runs of ADOPTED_RUN_ROWS or more are kept where
+ * they are: a run keeps its whole array alive, worth it only where such runs fill most of it.
  */
 export function worthAdopting(inLongRuns: number, rows: number): boolean {
   return 2 * inLongRuns >= rows;
 }
-
-/** What a seal added to the series' columns. */
-export interface Sealed {
-  /** Capacity, in points, of the chunks the columns had to allocate. */
-  readonly allocatedPoints: number;
-  /** Bytes of sorted arrays the columns kept as chunks (see seal). */
-  readonly adoptedBytes: number;
-}
-
-// The sorted copy a seal makes when it copies, reused from seal to seal (the main thread seals one
-// log at a time).
-let sortedMs = new Float64Array(0);
-let sortedValues = new Float64Array(0);
 
 /**
  * Float rows of one field as they arrive, appended one after another, and moved into their series'
@@ -92,49 +78,36 @@ export class RowLog {
   }
 
   /**
-   * Moves every row into its series' column (`columnOf`), in arrival order per series, and empties
-   * the log. A counting sort by slot keeps each series' rows in arrival order, so the last write of
-   * a time still wins. When most rows belong to series with ADOPTED_RUN_ROWS rows or more in the log
-   * (a few thousand series written one sample at a time), the rows are sorted into new arrays and
-   * those series keep their part of them as a chunk: copying it into chunks was half of a seal, and
-   * a seal of a full log stalled every request for 25 ms or more.
+   * Moves every row into its series' columns (`columnOf`), in arrival order per series, and empties
+   * the log; returns the bytes of the arrays the rows were sorted into. A counting sort by slot
+   * keeps each series' rows in arrival order, so the last write of a time still wins, and each
+   * series keeps its part of the sorted arrays as a run (see ChunkedColumn.adoptFloats) instead of
+   * a copy: a seal of a full log that copied a few rows into each of 50,000 series' chunks stalled
+   * every request for 100 ms and more, and the chunks took twice the memory of the rows in them.
    */
-  seal(columnOf: (series: MemSeries, field: string) => ChunkedColumn): Sealed {
+  seal(columnOf: (series: MemSeries, field: string) => ChunkedColumn): number {
     const n = this.rows.length;
-    if (n === 0) return { allocatedPoints: 0, adoptedBytes: 0 };
+    if (n === 0) return 0;
     const slotCount = this.slotSeries.length;
     const starts = new Int32Array(slotCount + 1);
     const { series: slots, ms, values } = this.rows;
     for (let i = 0; i < n; i++) starts[slots[i]! + 1]++;
-    let inLongRuns = 0;
-    for (let s = 0; s < slotCount; s++) {
-      if (starts[s + 1]! >= ADOPTED_RUN_ROWS) inLongRuns += starts[s + 1]!;
-      starts[s + 1] += starts[s]!;
-    }
-    const adopt = worthAdopting(inLongRuns, n);
-    if (!adopt && sortedMs.length < n) {
-      sortedMs = new Float64Array(ROW_LOG_ROWS);
-      sortedValues = new Float64Array(ROW_LOG_ROWS);
-    }
-    const toMs = adopt ? new Float64Array(n) : sortedMs;
-    const toValues = adopt ? new Float64Array(n) : sortedValues;
+    for (let s = 0; s < slotCount; s++) starts[s + 1] += starts[s]!;
+    const toMs = new Float64Array(n);
+    const toValues = new Float64Array(n);
     const next = starts.slice(0, slotCount);
     for (let i = 0; i < n; i++) {
       const at = next[slots[i]!]!++;
       toMs[at] = ms[i]!;
       toValues[at] = values[i]!;
     }
-    let allocatedPoints = 0;
     for (let s = 0; s < slotCount; s++) {
       const start = starts[s]!;
       const end = starts[s + 1]!;
-      if (end === start) continue;
-      const column = columnOf(this.slotSeries[s]!, this.field);
-      if (adopt && end - start >= ADOPTED_RUN_ROWS) column.adoptFloats(toMs, toValues, start, end);
-      else allocatedPoints += column.appendFloats(toMs, toValues, start, end);
+      if (end > start) columnOf(this.slotSeries[s]!, this.field).adoptFloats(toMs, toValues, start, end);
     }
     this.rows.length = 0;
     this.pending.fill(0, 0, slotCount);
-    return { allocatedPoints, adoptedBytes: adopt ? toMs.byteLength + toValues.byteLength : 0 };
+    return toMs.byteLength + toValues.byteLength;
   }
 }

@@ -90,27 +90,45 @@ describe('ChunkedColumn', () => {
     assert.throws(() => new ChunkedColumn(FieldType.Integer, 4, new ChunkStore()).appendFloats(ms, values, 0, 1), /BUG/);
   });
 
-  it('adopts float rows as a chunk of their own that later appends, sub-milliseconds or not, never write into', () => {
+  it('adopts float rows as runs of the arrays they are in, which later appends, sub-milliseconds or not, never write into', () => {
     const chunked = new ChunkedColumn(FieldType.Float, 4, new ChunkStore());
     chunked.appendFloats(Float64Array.of(5), Float64Array.of(0.5), 0, 1);
     const ms = Float64Array.from([99, 10, 20, 30, 99]);
     const values = Float64Array.from([-9, 1, 2, 3, -9]);
     chunked.adoptFloats(ms, values, 1, 4);
-    assert.equal((chunked.chunks[1]!.values as Float64Array).buffer, values.buffer, 'a view, not a copy');
+    chunked.adoptFloats(Float64Array.of(35), Float64Array.of(3.5), 0, 1);
+    assert.equal(chunked.runCount, 2, 'kept as runs');
+    assert.equal(chunked.chunks.length, 1, 'no chunk allocated for them');
+    assert.equal(chunked.length, 5);
+    assert.deepEqual(read(chunked.sortedChunks()), [[5, 0.5], [10, 1], [20, 2], [30, 3], [35, 3.5]]);
+    assert.deepEqual(chunked.timeSpan(), { first: 5, last: 35 });
+    assert.equal(chunked.hasPointBefore(5), false);
+    assert.equal(chunked.runCount, 2, 'a read in order copies the runs, it does not keep them twice');
+    // Into a reused column whose sub-milliseconds are not zero: the runs' points have none.
+    const reused = new Column(FieldType.Float, 8);
+    for (let i = 0; i < 8; i++) reused.pushFloat(i, 123, i);
+    const whole = chunked.toColumn(reused);
+    assert.deepEqual(Array.from(whole.sub.subarray(0, whole.length)), [0, 0, 0, 0, 0]);
+
+    // Appends after runs go after them (the runs are copied into chunks first).
     const later = new Column(FieldType.Float, 2);
     later.pushFloat(40, 7, 4);
     later.pushFloat(50, 0, 5);
     chunked.append(later);
+    assert.equal(chunked.runCount, 0);
     chunked.appendFloats(Float64Array.of(60), Float64Array.of(6), 0, 1);
     chunked.adoptFloats(Float64Array.of(70, 80), Float64Array.of(7, 8), 0, 2);
     assert.deepEqual([...ms], [99, 10, 20, 30, 99], 'the adopted times are left as they were');
     assert.deepEqual([...values], [-9, 1, 2, 3, -9], 'the adopted values are left as they were');
-    assert.equal(chunked.sortedChunks(), chunked.chunks, 'in order: nothing to sort');
-    const withSubs = chunked.chunks.flatMap((c) => Array.from({ length: c.length }, (_, i) => [c.ms[i]!, c.sub[i]!, (c.values as Float64Array)[i]!]));
-    assert.deepEqual(withSubs, [[5, 0, 0.5], [10, 0, 1], [20, 0, 2], [30, 0, 3], [40, 7, 4], [50, 0, 5], [60, 0, 6], [70, 0, 7], [80, 0, 8]]);
+    const withSubs = chunked.sortedChunks().flatMap((c) => Array.from({ length: c.length }, (_, i) => [c.ms[i]!, c.sub[i]!, (c.values as Float64Array)[i]!]));
+    assert.deepEqual(withSubs, [[5, 0, 0.5], [10, 0, 1], [20, 0, 2], [30, 0, 3], [35, 0, 3.5], [40, 7, 4], [50, 0, 5], [60, 0, 6], [70, 0, 7], [80, 0, 8]]);
     // Adopted out of order: sorted once, the later write of a time winning.
     chunked.adoptFloats(Float64Array.of(20, 25), Float64Array.of(-2, 2.5), 0, 2);
-    assert.deepEqual(read(chunked.sortedChunks()), [[5, 0.5], [10, 1], [20, -2], [25, 2.5], [30, 3], [40, 4], [50, 5], [60, 6], [70, 7], [80, 8]]);
+    assert.deepEqual(chunked.timeSpan(), { first: 5, last: 80 });
+    assert.deepEqual(read(chunked.sortedChunks()), [[5, 0.5], [10, 1], [20, -2], [25, 2.5], [30, 3], [35, 3.5], [40, 4], [50, 5], [60, 6], [70, 7], [80, 8]]);
+    assert.equal(chunked.runCount, 0, 'the sorted column replaced chunks and runs');
+    assert.equal(chunked.hasPointBefore(5), false);
+    assert.equal(chunked.hasPointBefore(6), true);
     assert.throws(() => new ChunkedColumn(FieldType.Integer, 4, new ChunkStore()).adoptFloats(ms, values, 0, 1), /BUG/);
   });
 });
