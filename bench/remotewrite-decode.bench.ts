@@ -8,14 +8,15 @@
  *   shape A  2,000 series x 1 sample per request (a Prometheus queue shard)
  *   shape B  500 series x 100 samples per request
  *
- * Data: the devops dataset (bench/lib/devops.ts), 200 hosts = 2,000 series over 1 h at 10 s,
- * 720,000 samples, as bench/lib/remotewrite.ts encodes it. Each figure is the median of --runs
+ * Data: the devops dataset (bench/lib/devops.ts), 200 hosts = 2,000 series over 60 minutes at 10 s,
+ * 720,000 samples, as bench/lib/remotewrite.ts encodes it (--hosts and --minutes change both: --hosts
+ * 5000 --minutes 10 is 50,000 series). Each figure is the median of --runs
  * rounds (default 5) over every request of the shape; the hand decoder's series cache is warm
  * after the first round, as in a server that has seen its senders before. "new series, each" is
  * the hand decoder's time per series met for the first time (a fresh cache per request): what a
  * new sender or series churn costs.
  *
- *   node --max-semi-space-size=64 --initial-old-space-size=128 --import tsx bench/remotewrite-decode.bench.ts [--runs 5] [--hosts 200]
+ *   node --max-semi-space-size=64 --initial-old-space-size=128 --import tsx bench/remotewrite-decode.bench.ts [--runs 5] [--hosts 200] [--minutes 60]
  *
  * It prints figures; it asserts nothing.
  */
@@ -33,6 +34,7 @@ const snappyjs = require('snappyjs') as { uncompress(input: Uint8Array): Uint8Ar
 const RUNS = numberArg('runs', 5);
 const HOSTS = numberArg('hosts', 200);
 const HOUR_MS = 3_600_000;
+const MINUTES = numberArg('minutes', 60);
 
 const SHAPES: ReadonlyArray<RequestShape & { readonly key: string }> = [
   { key: 'A  2,000 series x 1 sample', seriesPerRequest: 2000, samplesPerSeries: 1 },
@@ -52,7 +54,7 @@ function timed(round: () => void): number {
 
 const perSecond = (count: number, ms: number): string => `${fixed(count / ms / 1000, 2)} M/s`;
 
-const data = devopsDataset({ hosts: HOSTS, spanMs: HOUR_MS, startMs: Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 2 * HOUR_MS, intervalMs: 10_000 });
+const data = devopsDataset({ hosts: HOSTS, spanMs: MINUTES * 60_000, startMs: Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 2 * HOUR_MS, intervalMs: 10_000 });
 const { WriteRequest } = prometheusProto();
 console.log(`remote write decoding, ${data.series.length} series, median of ${RUNS} rounds`);
 console.log('shape                          | snappy    | snappyjs  | protobufjs   | hand-written | new series, each   | hand + engine write | CPU us/sample');

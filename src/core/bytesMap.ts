@@ -33,11 +33,8 @@ export class BytesMap<V> {
     return undefined;
   }
 
-  /**
-   * Sets the value of bytes [start, end) of `buf`, which `view` spans; the key must not be in the
-   * map yet. Returns the copy of the bytes the map keeps.
-   */
-  set(buf: Buffer, view: DataView, start: number, end: number, value: V): Buffer {
+  /** Sets the value of bytes [start, end) of `buf`, which `view` spans; the key must not be in the map yet. */
+  set(buf: Buffer, view: DataView, start: number, end: number, value: V): void {
     if (this.count >= this.capacity) {
       this.buckets.clear();
       this.count = 0;
@@ -46,7 +43,6 @@ export class BytesMap<V> {
     const bytes = Buffer.from(buf.subarray(start, end));
     this.buckets.set(hash, { bytes, value, next: this.buckets.get(hash) });
     this.count++;
-    return bytes;
   }
 }
 
