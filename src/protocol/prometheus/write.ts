@@ -11,7 +11,7 @@
  * String field `exemplar`, as JSON `{"labels": {...}, "value": v}` at the exemplar's time.
  */
 import { isUtf8 } from 'node:buffer';
-import { BytesMap, FieldType, MAX_TIMESTAMP, MIN_TIMESTAMP, SampleRows, timestampMillis, withRoom, WriteBatch, type BatchSeries, type NewSeries, type SeriesIds } from '../../core/index.ts';
+import { BytesMap, FieldType, MAX_TIMESTAMP, MIN_TIMESTAMP, parseSeriesKey, SampleRows, timestampMillis, withRoom, WriteBatch, type BatchSeries, type NewSeries, type SeriesIds } from '../../core/index.ts';
 import { METRIC_EXEMPLAR_FIELD, METRIC_HISTOGRAM_FIELD } from '../../query/index.ts';
 import { describeLabels, InvalidLabelsError, seriesOfLabels, type LabeledSeries, type LabelLimits } from './labels.ts';
 import { metricTypeOf, type MetricMetadata } from './metadata.ts';
@@ -23,9 +23,14 @@ const MAX_MS = timestampMillis(MAX_TIMESTAMP);
 // The reasons a client is told, one per problem kind is plenty to fix its sender.
 const MAX_REASONS = 5;
 
-/** A series met before, with its number in the cache's SeriesIds as of generation `generation`. */
+/**
+ * A series met before, with its number in the cache's SeriesIds as of generation `generation`.
+ * Its tags are not kept: they are in its key for the rare histogram or exemplar (see batchSeries),
+ * and they were a third of a decode worker's memory at 50,000 series.
+ */
 interface NumberedSeries {
-  readonly series: LabeledSeries;
+  readonly key: string;
+  readonly measurement: string;
   id: number;
   generation: number;
   /**
@@ -152,7 +157,7 @@ export class SeriesCache {
   /** The series' number in the current generation of `ids`. */
   idOf(numbered: NumberedSeries): number {
     if (numbered.generation !== this.ids.generation) {
-      numbered.id = this.ids.idOf(numbered.series.key);
+      numbered.id = this.ids.idOf(numbered.key);
       numbered.generation = this.ids.generation;
     }
     return numbered.id;
@@ -160,7 +165,7 @@ export class SeriesCache {
 
   /** The series with its number, not kept (setLabelBytes and setLabelTexts keep it). */
   number(series: LabeledSeries): NumberedSeries {
-    return { series, id: this.ids.idOf(series.key), generation: this.ids.generation, slot: -1 };
+    return { key: series.key, measurement: series.measurement, id: this.ids.idOf(series.key), generation: this.ids.generation, slot: -1 };
   }
 }
 
@@ -366,7 +371,7 @@ interface SeriesCounts {
  * into the batch. Exemplar labels are Label messages in 1.0 and references into `symbols` in 2.0.
  */
 function decodeSamples(r: ProtoReader, end: number, numbered: NumberedSeries, counts: SeriesCounts, fields: SeriesFields, options: WriteDecodeOptions, symbols: SymbolTable | undefined, out: Decoded): void {
-  const series = numbered.series;
+  const key = numbered.key;
   const id = counts.samples > 0 ? options.cache.idOf(numbered) : -1;
   const rows = out.rows;
   while (r.pos < end) {
@@ -374,18 +379,18 @@ function decodeSamples(r: ProtoReader, end: number, numbered: NumberedSeries, co
     if (tag === 0x12 /* samples */) {
       readSample(r);
       if (sampleMs < MIN_MS || sampleMs > MAX_MS) {
-        out.reject(1, timestampOutOfRange(series, sampleMs));
+        out.reject(1, timestampOutOfRange(key, sampleMs));
         continue;
       }
       rows.push(id, sampleMs, sampleValue);
       out.samples++;
     } else if (tag === fields.histograms) {
       const histogramEnd = r.bytesLength() + r.pos;
-      decodeHistogram(r, histogramEnd, series, batchSeries(series, out), counts.histograms, out);
+      decodeHistogram(r, histogramEnd, key, batchSeries(numbered, out), counts.histograms, out);
     } else if (tag === fields.exemplars) {
       const exemplarEnd = r.bytesLength() + r.pos;
-      if (symbols === undefined) decodeExemplarV1(r, exemplarEnd, series, batchSeries(series, out), counts.exemplars, options.limits, out);
-      else decodeExemplarV2(r, exemplarEnd, series, batchSeries(series, out), counts.exemplars, symbols, out);
+      if (symbols === undefined) decodeExemplarV1(r, exemplarEnd, key, batchSeries(numbered, out), counts.exemplars, options.limits, out);
+      else decodeExemplarV2(r, exemplarEnd, key, batchSeries(numbered, out), counts.exemplars, symbols, out);
     } else {
       r.skip(tag & 7);
     }
@@ -393,8 +398,8 @@ function decodeSamples(r: ProtoReader, end: number, numbered: NumberedSeries, co
 }
 
 /** A series' entry in the batch of histograms and exemplars, which are rare enough for one per series. */
-function batchSeries(series: LabeledSeries, out: Decoded): BatchSeries {
-  return out.batch.seriesByKey(series.key, series.measurement, series.tags);
+function batchSeries(numbered: NumberedSeries, out: Decoded): BatchSeries {
+  return out.batch.seriesByKey(numbered.key, numbered.measurement, parseSeriesKey(numbered.key).tags);
 }
 
 // What readSample decoded last: module variables rather than a returned object, which would be one
@@ -494,7 +499,7 @@ function quoted(buf: Buffer, start: number, end: number): string {
 }
 
 /** A Histogram message (1.0 and 2.0 share fields 1-16): stored as is, at its timestamp (field 15). */
-function decodeHistogram(r: ProtoReader, end: number, series: LabeledSeries, target: BatchSeries, capacity: number, out: Decoded): void {
+function decodeHistogram(r: ProtoReader, end: number, key: string, target: BatchSeries, capacity: number, out: Decoded): void {
   const start = r.pos;
   let ms = 0;
   while (r.pos < end) {
@@ -504,7 +509,7 @@ function decodeHistogram(r: ProtoReader, end: number, series: LabeledSeries, tar
   }
   if (r.pos !== end) throw new ProtobufDecodeError('a field runs past the end of its Histogram', r.pos);
   if (ms < MIN_MS || ms > MAX_MS) {
-    out.reject(1, timestampOutOfRange(series, ms));
+    out.reject(1, timestampOutOfRange(key, ms));
     return;
   }
   target.column(METRIC_HISTOGRAM_FIELD, FieldType.String, capacity).pushString(ms, 0, r.buf.toString('base64', start, end));
@@ -512,9 +517,9 @@ function decodeHistogram(r: ProtoReader, end: number, series: LabeledSeries, tar
 }
 
 /** Stores one exemplar; its labels are those of the trace it points to. */
-function storeExemplar(names: readonly string[], values: readonly string[], value: number, ms: number, series: LabeledSeries, target: BatchSeries, capacity: number, out: Decoded): void {
+function storeExemplar(names: readonly string[], values: readonly string[], value: number, ms: number, key: string, target: BatchSeries, capacity: number, out: Decoded): void {
   if (ms < MIN_MS || ms > MAX_MS) {
-    out.reject(1, timestampOutOfRange(series, ms));
+    out.reject(1, timestampOutOfRange(key, ms));
     return;
   }
   const labels: Record<string, string> = {};
@@ -523,7 +528,7 @@ function storeExemplar(names: readonly string[], values: readonly string[], valu
   out.exemplars++;
 }
 
-function decodeExemplarV1(r: ProtoReader, end: number, series: LabeledSeries, target: BatchSeries, capacity: number, limits: LabelLimits, out: Decoded): void {
+function decodeExemplarV1(r: ProtoReader, end: number, key: string, target: BatchSeries, capacity: number, limits: LabelLimits, out: Decoded): void {
   const names: string[] = [];
   const values: string[] = [];
   let value = 0;
@@ -539,11 +544,11 @@ function decodeExemplarV1(r: ProtoReader, end: number, series: LabeledSeries, ta
   } catch (err) {
     if (!(err instanceof InvalidLabelsError)) throw err;
     r.pos = end;
-    out.reject(1, `exemplar of ${series.key}: ${err.message}`);
+    out.reject(1, `exemplar of ${key}: ${err.message}`);
     return;
   }
   if (r.pos !== end) throw new ProtobufDecodeError('a field runs past the end of its Exemplar', r.pos);
-  storeExemplar(names, values, value, ms, series, target, capacity, out);
+  storeExemplar(names, values, value, ms, key, target, capacity, out);
 }
 
 function decodeMetadataV1(r: ProtoReader, end: number): MetricMetadata {
@@ -563,8 +568,8 @@ function decodeMetadataV1(r: ProtoReader, end: number): MetricMetadata {
   return { metric, type: metricTypeOf(type), help, unit };
 }
 
-function timestampOutOfRange(series: LabeledSeries, ms: number): string {
-  return `sample of ${series.key} at ${ms} ms is outside the representable time range`;
+function timestampOutOfRange(key: string, ms: number): string {
+  return `sample of ${key} at ${ms} ms is outside the representable time range`;
 }
 
 /**
@@ -714,7 +719,7 @@ function decodeSeriesV2(r: ProtoReader, end: number, symbols: SymbolTable, refs:
   }
   if (metadataStart >= 0) {
     r.pos = metadataStart;
-    out.metadata.push(decodeMetadataV2(r, metadataEnd, numbered.series.measurement, symbols));
+    out.metadata.push(decodeMetadataV2(r, metadataEnd, numbered.measurement, symbols));
   }
 
   r.pos = start;
@@ -738,7 +743,7 @@ function resolveRefs(refs: RefList, symbols: SymbolTable, options: WriteDecodeOp
   return options.cache.byLabelTexts(key) ?? options.cache.setLabelTexts(key, seriesOfLabels(names, values, options.limits));
 }
 
-function decodeExemplarV2(r: ProtoReader, end: number, series: LabeledSeries, target: BatchSeries, capacity: number, symbols: SymbolTable, out: Decoded): void {
+function decodeExemplarV2(r: ProtoReader, end: number, key: string, target: BatchSeries, capacity: number, symbols: SymbolTable, out: Decoded): void {
   const refs = new RefList();
   let value = 0;
   let ms = 0;
@@ -760,10 +765,10 @@ function decodeExemplarV2(r: ProtoReader, end: number, series: LabeledSeries, ta
     }
   } catch (err) {
     if (!(err instanceof InvalidLabelsError)) throw err;
-    out.reject(1, `exemplar of ${series.key} ${describeLabels(names, values)}: ${err.message}`);
+    out.reject(1, `exemplar of ${key} ${describeLabels(names, values)}: ${err.message}`);
     return;
   }
-  storeExemplar(names, values, value, ms, series, target, capacity, out);
+  storeExemplar(names, values, value, ms, key, target, capacity, out);
 }
 
 function decodeMetadataV2(r: ProtoReader, end: number, metric: string, symbols: SymbolTable): MetricMetadata {

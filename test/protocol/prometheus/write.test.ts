@@ -50,4 +50,38 @@ describe('remote write 1.0 decoding with a series cache', () => {
       });
     }
   });
+
+  it('gives a histogram or exemplar of a series met before the same tags as the first time, escapes and all', () => {
+    const WriteRequest = prometheusProto().WriteRequest;
+    const labels = [
+      { name: '__name__', value: 'http_request_duration_seconds' },
+      { name: 'path', value: '/a b,c=d\\e' },
+      { name: 'zone', value: 'eu west' },
+    ];
+    const body = (at: number) =>
+      Buffer.from(
+        WriteRequest.encode(
+          WriteRequest.create({
+            timeseries: [
+              {
+                labels,
+                histograms: [{ countInt: 3, sum: 1.5, schema: 0, zeroThreshold: 1e-128, zeroCountInt: 0, timestamp: at }],
+                exemplars: [{ labels: [{ name: 'trace_id', value: 'abc' }], value: 0.5, timestamp: at }],
+              },
+            ],
+          }),
+        ).finish(),
+      );
+    const cache = new SeriesCache(new SeriesIds(100));
+    const tagsOf = (at: number) => {
+      const { batch, histograms, exemplars } = decodeWriteRequest(body(at), { limits: DEFAULT_LABEL_LIMITS, cache });
+      assert.equal(histograms, 1);
+      assert.equal(exemplars, 1);
+      assert.equal(batch.series.length, 1);
+      return { measurement: batch.series[0]!.measurement, tags: batch.series[0]!.tags };
+    };
+    const want = { measurement: 'http_request_duration_seconds', tags: [{ key: 'path', value: '/a b,c=d\\e' }, { key: 'zone', value: 'eu west' }] };
+    assert.deepEqual(tagsOf(T0), want, 'first met');
+    assert.deepEqual(tagsOf(T0 + 15_000), want, 'from the cache');
+  });
 });
