@@ -26,7 +26,7 @@ const MAX_REASONS = 5;
 /**
  * A series met before, with its number in the cache's SeriesIds as of generation `generation`.
  * Its tags are not kept: they are in its key for the rare histogram or exemplar (see batchSeries),
- * and they were a third of a decode worker's memory at 50,000 series.
+ * and keeping them cost about 70 MB of peak RSS at 50,000 series.
  */
 interface NumberedSeries {
   readonly key: string;
