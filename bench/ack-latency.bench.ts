@@ -2,7 +2,7 @@
  * Latency of a durable acknowledgement: StorageEngine.write with every-write durability (the WAL
  * record is fsynced before the promise resolves), 100-line batches of the devops "cpu" dataset
  * (1,000 samples each), with one writer and with four concurrent writers sharing group commits.
- * Run: node --max-semi-space-size=64 --initial-old-space-size=128 --import tsx bench/ack-latency.bench.ts [--quick]
+ * Run: node --max-semi-space-size=16 --initial-old-space-size=128 --import tsx bench/ack-latency.bench.ts [--quick]
  * It prints figures and asserts nothing.
  */
 import { silentLogger } from '../src/core/index.ts';

@@ -7,7 +7,7 @@
  * - WAL replay speed at start-up after a kill.
  * The latency of a durable acknowledgement is in ack-latency.bench.ts: measured in a process of
  * its own, since the gigabytes this one allocates and writes first would set its tail.
- * Run: node --max-semi-space-size=64 --initial-old-space-size=128 --import tsx bench/engine.bench.ts [--quick]
+ * Run: node --max-semi-space-size=16 --initial-old-space-size=128 --import tsx bench/engine.bench.ts [--quick]
  * It prints figures and asserts nothing.
  */
 import { silentLogger, type WriteBatch } from '../src/core/index.ts';

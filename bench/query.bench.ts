@@ -9,7 +9,7 @@
  * - for contrast, `median(usage_user)` (keeps the bucket's points) and a raw select of one host.
  * The first run reads blocks from disk, the others from the block cache; three more warm the JIT
  * before the timed runs.
- * Run: node --expose-gc --max-semi-space-size=64 --initial-old-space-size=128 --import tsx bench/query.bench.ts [--quick]
+ * Run: node --expose-gc --max-semi-space-size=16 --initial-old-space-size=128 --import tsx bench/query.bench.ts [--quick]
  * It prints figures and asserts nothing.
  */
 import { LocalRouter } from '../src/cluster/index.ts';

@@ -16,7 +16,7 @@
  * the hand decoder's time per series met for the first time (a fresh cache per request): what a
  * new sender or series churn costs.
  *
- *   node --max-semi-space-size=64 --initial-old-space-size=128 --import tsx bench/remotewrite-decode.bench.ts [--runs 5] [--hosts 200] [--minutes 60]
+ *   node --max-semi-space-size=16 --initial-old-space-size=128 --import tsx bench/remotewrite-decode.bench.ts [--runs 5] [--hosts 200] [--minutes 60]
  *
  * It prints figures; it asserts nothing.
  */
