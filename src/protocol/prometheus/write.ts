@@ -34,15 +34,13 @@ interface NumberedSeries {
   id: number;
   generation: number;
   /**
-   * A 1.0 series whose Label messages came first: its place in the cache's prediction tables (see
-   * predictedAt), else -1. After the tables start over the slot may name another series: a
-   * prediction is always checked against the bytes in the tables, so that costs a guess, not a mistake.
+   * A 1.0 series whose Label messages came first: its entry in the cache's map of label bytes,
+   * which predictedAt may follow; else -1. After the map starts over the number may name another
+   * series: a prediction is always checked against the bytes in the map, so that costs a guess,
+   * not a mistake.
    */
   slot: number;
 }
-
-/** How many 1.0 series the prediction tables have room for before they grow. */
-const FIRST_SLOTS = 1024;
 
 /**
  * Series already met, by the key the decoder finds them by: the raw bytes of a 1.0 series' labels,
@@ -51,18 +49,12 @@ const FIRST_SLOTS = 1024;
  * only loses the shortcut, never data.
  */
 export class SeriesCache {
+  // 1.0 series by their label bytes; its entries, numbered in the order series were first met
+  // (mostly the order a sender repeats), are the slots of the predictions (see predictedAt).
   private readonly v1: BytesMap<NumberedSeries>;
   private readonly v2 = new Map<string, NumberedSeries>();
-  // The prediction tables (see predictedAt), by slot: 1.0 series in the order they were first met,
-  // which is mostly the order a sender repeats. The label bytes lie one after another in `labels`
-  // and the rest is in typed arrays, so that following a sender's order reads memory in order:
-  // with an object and a buffer per series, each series cost several cache misses at 50,000 series.
-  private labels = Buffer.alloc(FIRST_SLOTS * 256);
-  private labelsUsed = 0;
-  private labelsAt = new Int32Array(FIRST_SLOTS);
-  private labelsLength = new Int32Array(FIRST_SLOTS);
-  private nextSlot = new Int32Array(FIRST_SLOTS);
-  private readonly slots: NumberedSeries[] = [];
+  // Per slot, the slot that came after it last time, or -1.
+  private nextSlot = new Int32Array(1024);
   /** The slot of the 1.0 series decoded last, or -1. */
   private previousSlot = -1;
 
@@ -80,38 +72,16 @@ export class SeriesCache {
 
   /** Keeps a 1.0 series by the bytes of its Label messages, which start the TimeSeries when `first`. */
   setLabelBytes(r: ProtoReader, start: number, end: number, first: boolean, series: LabeledSeries): NumberedSeries {
-    if (this.v1.size >= this.capacity) this.startOverSlots();
+    // Starting over forgets the series the next prediction would follow from.
+    if (this.v1.size >= this.capacity) this.previousSlot = -1;
     const numbered = this.number(series);
-    this.v1.set(r.buf, r.view, start, end, numbered);
-    if (first) this.addSlot(numbered, r.buf, start, end);
-    return numbered;
-  }
-
-  private addSlot(numbered: NumberedSeries, buf: Buffer, start: number, end: number): void {
-    const slot = this.slots.length;
-    const length = end - start;
-    this.labelsAt = withRoom(this.labelsAt, slot + 1);
-    this.labelsLength = withRoom(this.labelsLength, slot + 1);
-    this.nextSlot = withRoom(this.nextSlot, slot + 1);
-    if (this.labelsUsed + length > this.labels.length) {
-      const labels = Buffer.alloc(Math.max(2 * this.labels.length, this.labelsUsed + length));
-      this.labels.copy(labels, 0, 0, this.labelsUsed);
-      this.labels = labels;
+    const entry = this.v1.set(r.buf, r.view, start, end, numbered);
+    if (first) {
+      this.nextSlot = withRoom(this.nextSlot, entry + 1);
+      this.nextSlot[entry] = -1;
+      numbered.slot = entry;
     }
-    buf.copy(this.labels, this.labelsUsed, start, end);
-    this.labelsAt[slot] = this.labelsUsed;
-    this.labelsLength[slot] = length;
-    this.nextSlot[slot] = -1;
-    this.labelsUsed += length;
-    this.slots.push(numbered);
-    numbered.slot = slot;
-  }
-
-  // Starting over forgets the series the next prediction would follow from.
-  private startOverSlots(): void {
-    this.slots.length = 0;
-    this.labelsUsed = 0;
-    this.previousSlot = -1;
+    return numbered;
   }
 
   /**
@@ -124,16 +94,15 @@ export class SeriesCache {
   predictedAt(buf: Buffer, start: number, end: number): NumberedSeries | undefined {
     if (this.previousSlot < 0) return undefined;
     const slot = this.nextSlot[this.previousSlot]!;
-    if (slot < 0) return undefined;
-    const length = this.labelsLength[slot]!;
-    const at = this.labelsAt[slot]!;
-    if (start + length > end || this.labels.compare(buf, start, start + length, at, at + length) !== 0) return undefined;
-    return this.slots[slot];
+    if (slot < 0 || !this.v1.keyIsAt(slot, buf, start, end)) return undefined;
+    // Only an entry whose labels came first in their TimeSeries is one to follow (see slot).
+    const predicted = this.v1.valueOf(slot);
+    return predicted?.slot === slot ? predicted : undefined;
   }
 
   /** The length of the label bytes of a series predictedAt returned. */
   labelsLengthOf(numbered: NumberedSeries): number {
-    return this.labelsLength[numbered.slot]!;
+    return this.v1.keyLengthOf(numbered.slot);
   }
 
   /** Records that `numbered` came next, for predictedAt. */
