@@ -18,7 +18,8 @@ import { replaySegment, type RecordHandler, type WalCorruption } from './reader.
  * How hard the WAL works to keep an acknowledged append through an OS crash or power loss. In
  * every mode but `none` the record is in the file before `append` resolves, so a killed process
  * never loses an acknowledged append.
- * - `every-write`: fdatasync before `append` resolves (one sync per group-committed batch).
+ * - `every-write`: fdatasync before `append` resolves (one sync per group-committed batch; the
+ *   next batch is written while that sync runs, see flushBatch).
  * - `periodic`: a timer syncs every `intervalMs`; a crash loses at most about one interval.
  * - `os-default`: the WAL never syncs on the append path; the OS writes back when it likes.
  * - `none`: nothing is written at all.
@@ -93,9 +94,9 @@ const noop = (): void => {};
  * (docs/format/wal.md).
  *
  * One writer appends, however many callers there are: `append` queues the record, and appends
- * that arrive while a batch is being written (and synced) go out together in the next batch,
- * covered by one sync (group commit). Records are in the file in `append` call order, and
- * appends resolve in that order. `append`, `sync`, `rotate` and `close` may be called at any time
+ * that arrive while a batch is being written go out together in the next batch, covered by one
+ * sync (group commit). Records are in the file in `append` call order, and appends resolve in
+ * that order. `append`, `sync`, `rotate` and `close` may be called at any time
  * and concurrently; `replay` and `removeSegmentsThrough` touch only segments other than the
  * active one, and must not run concurrently with each other.
  *
@@ -109,6 +110,9 @@ export class Wal {
   private readonly cuts: number[] = [];
   // Every write, sync and rotation runs in this chain, one at a time.
   private tail: Promise<void> = Promise.resolve();
+  // In `every-write` mode, the latest batch's sync and the resolving of its appends: whether they
+  // were acknowledged (see flushBatch).
+  private lastBatchSynced: Promise<boolean> = Promise.resolve(true);
   private closed = false;
   private brokenBy: unknown = undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -208,6 +212,7 @@ export class Wal {
     return this.serial(async () => {
       try {
         while (this.queue.length > 0 && this.queue[0]!.id < cut) await this.flushBatch();
+        await this.lastBatchSynced;
         if (this.brokenBy !== undefined) throw new WalBrokenError(this.dir, this.brokenBy);
         const closed = this.lastSeq;
         if (this.active !== undefined) await this.rotateActive();
@@ -284,6 +289,7 @@ export class Wal {
     clearInterval(this.timer);
     return this.serial(async () => {
       while (this.queue.length > 0) await this.flushBatch();
+      await this.lastBatchSynced;
       const active = this.active;
       if (active === undefined) return;
       this.active = undefined;
@@ -379,15 +385,36 @@ export class Wal {
       return;
     }
     segment.written = at + size;
-    if (this.durability.mode === 'every-write') {
-      try {
-        await this.syncSegment(segment);
-      } catch (err) {
+    if (this.durability.mode !== 'every-write') {
+      this.acknowledge(batch, size);
+      return;
+    }
+    // The next batch is written while this one syncs, rather than after: with a few requests in
+    // flight, each waited for the sync before its own as well (remote write shape A 1.03x over 5
+    // interleaved pairs, on a disk syncing in 0.23 ms; slower disks lose more to that wait). A sync
+    // covers what was written before it was called, so a batch whose own sync is done and whose
+    // predecessor was acknowledged is durable with all before it. At most two syncs are in
+    // flight: this chain goes on once the previous one is done.
+    const previous = this.lastBatchSynced;
+    this.lastBatchSynced = this.syncSegment(segment).then(
+      async () => {
+        if (!(await previous)) {
+          for (const p of batch) p.reject(new WalBrokenError(this.dir, this.brokenBy));
+          return false;
+        }
+        this.acknowledge(batch, size);
+        return true;
+      },
+      (err: unknown) => {
         this.breakWith(err);
         for (const p of batch) p.reject(new WalWriteError(segment.path, err));
-        return;
-      }
-    }
+        return false;
+      },
+    );
+    await previous;
+  }
+
+  private acknowledge(batch: readonly Pending[], size: number): void {
     this.counters.records += batch.length;
     this.counters.bytes += size;
     this.counters.batches++;
@@ -408,7 +435,8 @@ export class Wal {
     const upTo = segment.written;
     this.counters.syncs++;
     await segment.file.sync();
-    segment.synced = upTo;
+    // Syncs may overlap (see flushBatch) and finish in either order.
+    segment.synced = Math.max(segment.synced, upTo);
   }
 
   /** The periodic timer's sync; failure breaks the WAL rather than throwing into a timer. */
@@ -425,6 +453,8 @@ export class Wal {
   private async rotateActive(): Promise<void> {
     const old = this.active!;
     try {
+      // No sync of a batch may still be running on the file about to close.
+      await this.lastBatchSynced;
       await this.syncSegment(old);
       this.active = undefined;
       await old.file.close();

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorFs, MemFs } from '../../../src/storage/fs/index.ts';
 import { Wal, type WalDurability } from '../../../src/storage/wal/index.ts';
-import { DIR, payload, range, reopenAndReplay, sleep } from './helpers.ts';
+import { DIR, heldSyncs, payload, range, reopenAndReplay, sleep, until } from './helpers.ts';
 
 describe('WAL durability: append, crash, reopen, replay', () => {
   it('every-write: every acknowledged record survives a crash taken at any moment', async () => {
@@ -181,6 +181,89 @@ describe('WAL group commit', () => {
       assert.deepEqual(ids.filter((id) => Math.floor(id / 1000) === w), range(0, perWriter).map((k) => w * 1000 + k), `writer ${w} in order`);
     }
     await reopened.close();
+    await wal.close();
+  });
+
+  it('every-write: writes the next batch while a sync runs, two syncs at most, and acknowledges in order, each batch after its own sync', async () => {
+    const { mem, fs, held, hold } = heldSyncs();
+    const wal = await Wal.open(fs, DIR, { durability: { mode: 'every-write' } });
+    hold(true);
+    const acknowledged: number[] = [];
+    const append = (i: number): Promise<void> => wal.append(payload(i)).then(() => void acknowledged.push(i));
+    const writesBefore = fs.count('write');
+    const first = append(0);
+    await until(() => held.length === 1, 'the first batch syncs');
+    const second = [append(1), append(2)];
+    await until(() => held.length === 2, 'the second batch syncs');
+    assert.equal(fs.count('write') - writesBefore, 2, 'the second batch was written while the first one synced');
+    const third = append(3);
+    await sleep(5);
+    assert.equal(held.length, 2, 'no third sync while two run');
+    assert.equal(fs.count('write') - writesBefore, 2, 'the third batch waits for the first sync');
+
+    held[1]!();
+    await sleep(5);
+    assert.deepEqual(acknowledged, [], 'the second batch is not acknowledged before the first one is');
+    held[0]!();
+    await Promise.all([first, ...second]);
+    assert.deepEqual(acknowledged, [0, 1, 2]);
+    await until(() => held.length === 3, 'the third batch syncs');
+    held[2]!();
+    await third;
+    assert.deepEqual(acknowledged, [0, 1, 2, 3]);
+    hold(false);
+    await wal.close();
+    const { ids, wal: reopened } = await reopenAndReplay(mem.crashClone());
+    assert.deepEqual(ids, [0, 1, 2, 3]);
+    await reopened.close();
+  });
+
+  it('every-write: rotate and close wait for the syncs in flight before closing the segment', async () => {
+    const { fs, held, hold } = heldSyncs();
+    const wal = await Wal.open(fs, DIR, { durability: { mode: 'every-write' } });
+    hold(true);
+    const appends = [wal.append(payload(0))];
+    await until(() => held.length === 1, 'the first batch syncs');
+    appends.push(wal.append(payload(1)));
+    await until(() => held.length === 2, 'the second batch syncs');
+    const closesBefore = fs.count('close');
+    const rotation = wal.rotate();
+    await sleep(5);
+    assert.equal(fs.count('close'), closesBefore, 'the segment stays open while its syncs run');
+    hold(false);
+    for (const release of held) release();
+    assert.equal(await rotation, 1);
+    await Promise.all(appends);
+    assert.equal(fs.count('close'), closesBefore + 1);
+
+    hold(true);
+    appends.push(wal.append(payload(2)));
+    await until(() => held.length === 3, 'the batch after the rotation syncs');
+    const closing = wal.close();
+    await sleep(5);
+    assert.equal(fs.count('close'), closesBefore + 1, 'close waits for the sync in flight');
+    held[2]!();
+    await closing;
+    await Promise.all(appends);
+    assert.equal(fs.count('close'), closesBefore + 2);
+  });
+
+  it('every-write: a full segment is closed only once the sync of its last batch is done', async () => {
+    const { fs, held, hold } = heldSyncs();
+    // Room for one 500-byte record per segment.
+    const wal = await Wal.open(fs, DIR, { durability: { mode: 'every-write' }, segmentBytes: 600 });
+    hold(true);
+    const first = wal.append(payload(0, 500));
+    await until(() => held.length === 1, 'the first batch syncs');
+    const closesBefore = fs.count('close');
+    const second = wal.append(payload(1, 500));
+    await sleep(5);
+    assert.equal(fs.count('close'), closesBefore, 'the full segment stays open while its sync runs');
+    hold(false);
+    held[0]!();
+    await Promise.all([first, second]);
+    assert.equal(fs.count('close'), closesBefore + 1);
+    assert.equal(wal.stats().activeSegment, 2);
     await wal.close();
   });
 

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorFs, MemFs, errnoError } from '../../../src/storage/fs/index.ts';
 import { Wal, WalBrokenError, WalClosedError, WalWriteError } from '../../../src/storage/wal/index.ts';
-import { DIR, payload, range, reopenAndReplay } from './helpers.ts';
+import { DIR, heldSyncs, payload, range, reopenAndReplay, until } from './helpers.ts';
 
 const isWal = (p: string): boolean => p.endsWith('.wal');
 const enospc = (op: string, p: string): Error => errnoError('ENOSPC', op, p);
@@ -64,6 +64,26 @@ describe('WAL under I/O errors', () => {
     const again = await reopenAndReplay(crashed.crashClone());
     assert.deepEqual(again.ids, [0, 4]);
     await again.wal.close();
+  });
+
+  it('refuses a batch whose own sync succeeded when the sync of the batch before it failed', async () => {
+    const { fs, held, hold } = heldSyncs();
+    const wal = await Wal.open(fs, DIR, { durability: { mode: 'every-write' } });
+    hold(true);
+    const first = wal.append(payload(0));
+    first.catch(() => {});
+    await until(() => held.length === 1, 'the first batch syncs');
+    const second = wal.append(payload(1));
+    second.catch(() => {});
+    await until(() => held.length === 2, 'the second batch syncs');
+    held[1]!();
+    held[0]!(errnoError('EIO', 'fdatasync', 'x.wal'));
+    await assert.rejects(first, (err: unknown) => err instanceof WalWriteError && causeCode(err) === 'EIO');
+    // On Linux a failed fdatasync may have dropped the first batch's pages: the second one would
+    // follow a hole in the log.
+    await assert.rejects(second, WalBrokenError);
+    assert.ok(wal.broken instanceof Error);
+    await assert.rejects(wal.close(), WalBrokenError);
   });
 
   it('a failed periodic sync breaks the WAL instead of escaping from the timer', async () => {

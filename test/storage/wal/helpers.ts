@@ -1,4 +1,4 @@
-import { MemFs, type Fs } from '../../../src/storage/fs/index.ts';
+import { ErrorFs, MemFs, type Fs } from '../../../src/storage/fs/index.ts';
 import { Wal, type ReplayReport, type WalOptions } from '../../../src/storage/wal/index.ts';
 
 export const DIR = '/db/wal';
@@ -46,3 +46,25 @@ export async function freshFs(): Promise<MemFs> {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A WAL's file system whose syncs of `.wal` files, once `hold(true)`, wait until the test settles
+ * them one by one: `held[i]()` lets sync i finish, `held[i](error)` fails it. The MemFs takes its
+ * synced copy when a held sync is let go.
+ */
+export function heldSyncs(): { mem: MemFs; fs: ErrorFs; held: ((error?: Error) => void)[]; hold: (on: boolean) => void } {
+  const mem = new MemFs();
+  const held: ((error?: Error) => void)[] = [];
+  let holding = false;
+  const fs = new ErrorFs(mem, (op, path) => {
+    if (!holding || op !== 'sync' || !path.endsWith('.wal')) return undefined;
+    return new Promise<void>((resolve, reject) => held.push((error) => (error === undefined ? resolve() : reject(error))));
+  });
+  return { mem, fs, held, hold: (on) => (holding = on) };
+}
+
+/** Waits, a millisecond at a time for at most a second, until `condition` holds. */
+export async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i++) await sleep(1);
+  if (!condition()) throw new Error(`timed out waiting until ${what}`);
+}
