@@ -20,16 +20,46 @@ import { firstExisting, startServer, type ServerProcess } from './process.ts';
 /** The repository root: RusTs runs from here. */
 const REPO = resolve(import.meta.dirname, '../..');
 
+interface StartCommand {
+  /** The node options (its V8 heap sizes). */
+  readonly options: string[];
+  /** What follows them: the module to run and its arguments (`dist/main.mjs serve`). */
+  readonly rest: string[];
+  /** The `prestart` script (which builds the bundle `start` runs), if any. */
+  readonly prestart: string | undefined;
+}
+
 /**
- * The node options `npm start` gives the server (its V8 heap sizes), read from package.json so that
- * the benches run the server, and the engine in-process, exactly as `npm start` does.
+ * `npm start`'s command, read from package.json so that the benches run the server, and the
+ * engine in-process, exactly as `npm start` does. Also reads checkouts from before the bundle
+ * (`node <options> --import tsx src/server/main.ts serve`), for --rusts-base.
  */
+function startCommand(repo: string): StartCommand {
+  const scripts = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: { start: string; prestart?: string } }).scripts;
+  const words = scripts.start.split(/\s+/);
+  const end = words.findIndex((w, i) => i > 0 && !w.startsWith('-'));
+  if (words[0] !== 'node' || end < 0) throw new Error(`package.json's start script is not "node <options> <module> ...": ${scripts.start}`);
+  const options = words.slice(1, end);
+  // `--import tsx` takes a value: it belongs with the module, not with the heap options.
+  if (options.at(-1) === '--import') return { options: options.slice(0, -1), rest: words.slice(end - 1), prestart: scripts.prestart };
+  return { options, rest: words.slice(end), prestart: scripts.prestart };
+}
+
+/** The node options `npm start` gives the server (its V8 heap sizes). */
 export function serverNodeOptions(repo = REPO): string[] {
-  const start = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const words = start.split(/\s+/);
-  const end = words.indexOf('--import');
-  if (words[0] !== 'node' || end < 0) throw new Error(`package.json's start script is not "node <options> --import tsx ...": ${start}`);
-  return words.slice(1, end);
+  return startCommand(repo).options;
+}
+
+const built = new Set<string>();
+
+/** `npm start`'s command line after `node`, with its `prestart` (the build) run once per checkout. */
+function startArgs(repo: string): string[] {
+  const { options, rest, prestart } = startCommand(repo);
+  if (prestart !== undefined && !built.has(repo)) {
+    execFileSync('npm', ['run', '--silent', 'prestart'], { cwd: repo, stdio: 'inherit' });
+    built.add(repo);
+  }
+  return [...options, ...rest];
 }
 
 export const VM_BINARIES: readonly string[] = ['/usr/bin/victoria-metrics', '/usr/bin/victoria-metrics-prod', '/usr/local/bin/victoria-metrics-prod'];
@@ -89,7 +119,7 @@ export function startRusts(options: RustsOptions): ServerProcess {
   return startServer({
     name: 'rusts',
     command: process.execPath,
-    args: [...serverNodeOptions(repo), ...profile, '--import', 'tsx', 'src/server/main.ts', 'serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir, ...config],
+    args: [...profile, ...startArgs(repo), '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir, ...config],
     cwd: repo,
     logFile,
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { nowTimestamp, type RustsError, type Timestamp } from '../core/index.ts';
+import { nowTimestamp, packageFile, type RustsError, type Timestamp } from '../core/index.ts';
 import { DatabaseNotFoundError } from '../cluster/index.ts';
 import type { LineError, Precision } from '../protocol/lineprotocol/index.ts';
 import type { ParsePool } from '../protocol/workers/index.ts';
@@ -35,7 +35,7 @@ export interface PartialWriteBody {
 // A client that sends a million bad lines gets the first ones: enough to fix its encoder.
 const MAX_REJECTED_REPORTED = 100;
 const PRECISION_NANOS: Readonly<Record<Precision, bigint>> = { ns: 1n, us: 1_000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n };
-const OPENAPI_YAML = readFileSync(new URL('../../openapi.yaml', import.meta.url));
+const OPENAPI_YAML = readFileSync(packageFile('openapi.yaml'));
 
 /** Adds the routes of the native API (openapi.yaml describes them; `POST /query` is added by app.ts) to `router`. */
 export function registerNativeRoutes(router: Router<AuthState>, state: ServerState, options: NativeApiOptions): void {

@@ -8,6 +8,7 @@ export { BytesMap } from './bytesMap.ts';
 export { packBatch, unpackBatch, SeriesIds, SeriesTable, type NewSeries, type PackedBatch } from './packedBatch.ts';
 export { SampleRows, withRoom, type RowSeries, type SeriesList } from './rows.ts';
 export { consoleLogger, silentLogger, type Logger } from './log.ts';
+export { packageFile } from './packageFile.ts';
 export {
   ByteReader,
   ByteWriter,

@@ -5,9 +5,8 @@
  * read requests and are what tests and benchmarks use to speak the protocol as a client does.
  */
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-const PROTO_DIR = fileURLToPath(new URL('../../../proto', import.meta.url));
+import { packageFile } from '../../core/index.ts';
 
 export interface PrometheusProto {
   readonly WriteRequest: protobuf.Type;
@@ -25,7 +24,8 @@ export function prometheusProto(): PrometheusProto {
   if (loaded !== undefined) return loaded;
   const root = new protobuf.Root();
   // Imports name files relative to proto/, as protoc's include path would.
-  root.resolvePath = (_origin, target) => join(PROTO_DIR, target);
+  const protoDir = packageFile('proto');
+  root.resolvePath = (_origin, target) => join(protoDir, target);
   root.loadSync(['prometheus/remote.proto', 'io/prometheus/write/v2/types.proto'], { keepCase: false });
   root.resolveAll();
   loaded = {

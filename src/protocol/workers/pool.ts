@@ -49,6 +49,9 @@ const INLINE_REMOTE_WRITE_BYTES = 16 * 1024;
 // A worker that keeps dying (it cannot even load, say) is not restarted forever: after this many
 // failures in a row the pool parses on the calling thread.
 const MAX_FAILURES_IN_A_ROW = 3;
+// Beside this module both where tsx runs the sources (an entry that registers tsx, then loads
+// worker.ts) and in the bundle `npm start` builds (dist/worker.mjs beside dist/main.mjs: see
+// scripts/build.mjs).
 const WORKER_ENTRY = new URL('./worker.mjs', import.meta.url);
 
 interface Slot {
