@@ -381,14 +381,19 @@ describe('remote read', () => {
     res = await request(handler).post('/api/v1/read').set('Content-Encoding', 'snappy').buffer(true).parse(rawRequest).send(readBody([
       { start: 0, end: 2000, matchers: [[0, '__name__', 'up']] },
       { start: 0, end: 9000, matchers: [[2, '__name__', 'up.*'], [1, 'job', 'b']] },
+      // As in Prometheus: no matchers select nothing, a matcher that every series meets selects all.
+      { start: 0, end: 9000, matchers: [] },
+      { start: 0, end: 9000, matchers: [[0, 'no_such_label', '']] },
     ]));
     const decoded = proto.ReadResponse.toObject(proto.ReadResponse.decode(snappy.uncompressSync(res.body as Buffer, { asBuffer: true }) as Buffer), { longs: Number }) as {
       results: Array<{ timeseries: Array<{ labels: Array<{ value: string }>; samples: Array<{ timestamp: number }> }> }>;
     };
-    assert.equal(decoded.results.length, 2);
+    assert.equal(decoded.results.length, 4);
     assert.deepEqual(decoded.results[0]!.timeseries.map((s) => s.labels.map((l) => l.value)), [['up', 'a'], ['up', 'b']]);
     assert.deepEqual(decoded.results[0]!.timeseries[0]!.samples.map((s) => s.timestamp), [1000]);
     assert.deepEqual(decoded.results[1]!.timeseries.map((s) => s.labels.map((l) => l.value)), [['up', 'a'], ['upx', 'a']]);
+    assert.deepEqual(decoded.results[2]!.timeseries ?? [], []);
+    assert.equal(decoded.results[3]!.timeseries.length, 3);
   });
 
   it('reads line protocol fields as metrics named measurement_field', async () => {

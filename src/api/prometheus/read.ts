@@ -39,6 +39,11 @@ export async function remoteRead(ctx: Context, target: Target, state: ServerStat
     try {
       for (const query of request.queries) {
         const series: MetricSeries[] = [];
+        // A query without matchers selects nothing, as in Prometheus's TSDB (an intersection of no postings).
+        if (query.matchers.length === 0) {
+          results.push(series);
+          continue;
+        }
         const selection = { database: target.database, retentionPolicy: target.retentionPolicy, matchers: query.matchers, range: rangeOf(query), histograms: true };
         for await (const s of selectMetrics(router, selection, context)) series.push(s);
         series.sort((a, b) => compareLabels(a.labels, b.labels));
