@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Launcher for `rusts` from a global or npx install: RusTs ships its TypeScript sources and runs them
-// through tsx, so there is no build step and no dist/ to keep in sync.
+// Launcher for `rusts` from a global or npx install, and for the tests: it runs the TypeScript
+// sources through tsx, so nothing has to be built first. `npm start` runs the bundle
+// scripts/build.mjs makes instead, which needs less memory (see the README).
 import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
