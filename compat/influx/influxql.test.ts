@@ -500,6 +500,12 @@ const CASES: readonly Case[] = [
   { q: `SELECT "used" FROM "mem" WHERE "host" = 'h1' LIMIT 3`, params: { chunked: 'true', chunk_size: 'abc' } },
   { q: `SELECT "used" FROM "mem" WHERE "host" = 'h1' LIMIT 3`, params: { chunked: 'true', chunk_size: '1', pretty: 'true' } },
   { q: `SELECT "used" FROM "mem" WHERE "host" = 'h1' LIMIT 3`, params: { chunked: 'false', chunk_size: '1' } },
+  // Statements influxd does not emit in chunks come a document per series, whole.
+  { q: 'SHOW TAG KEYS; SHOW TAG VALUES WITH KEY = "host"; SHOW MEASUREMENTS; SHOW FIELD KEYS FROM "cpu"', params: { chunked: 'true', chunk_size: '1' } },
+  { q: 'SHOW SERIES FROM "cpu"; SHOW DATABASES; SHOW RETENTION POLICIES', params: { chunked: 'true', chunk_size: '3' } },
+  // Unchunked, influxd keeps the first chunk's partial flag on a series of more than 10,000 rows.
+  { q: `SELECT mean("usage_user") FROM "cpu" WHERE "host" = 'h1' AND time >= ${S} AND time < ${T0_MS + 1_000_000}ms GROUP BY time(100ms)`, epoch: 'ms' },
+  { q: `SELECT mean("usage_user") FROM "cpu" WHERE "host" = 'h1' AND time >= ${S} AND time < ${T0_MS + 1_000_100}ms GROUP BY time(100ms)`, epoch: 'ms' },
 ];
 
 function label(c: Case): string {

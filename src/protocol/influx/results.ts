@@ -21,6 +21,12 @@ export interface StatementResult {
   /** Set on each chunk of a chunked answer but the statement's last one. */
   readonly partial?: boolean;
   readonly error?: string;
+  /**
+   * Whether influxd emits the statement's rows in chunks: a SELECT, and SHOW SERIES and SHOW FIELD
+   * KEYS, which it runs as SELECTs. Only their series are cut in a `chunked=true` answer; the other
+   * statements' come whole. Not written out.
+   */
+  readonly inChunks?: boolean;
 }
 
 // InfluxDB's `epoch` units: its duration units, and `n` for nanoseconds.
@@ -48,39 +54,55 @@ export function toInfluxSeries(series: ResultSeries, time: (ts: Timestamp) => Re
 }
 
 /**
- * `{"results":[...]}` exactly as InfluxDB writes it: `statement_id`, then `series` or `error`, and
- * nothing at all for a statement without output. `pretty` indents it, as InfluxDB's `pretty=true`.
+ * The answer without `chunked=true`: `{"results":[...]}` exactly as InfluxDB writes it:
+ * `statement_id`, then `series` or `error`, and nothing at all for a statement without output.
+ * `pretty` indents it, as InfluxDB's `pretty=true`. influxd makes this answer from the chunks it
+ * emits (see StatementResult.inChunks), 10,000 rows each, and merges a series' chunks back but
+ * keeps the first one's `partial` flag: a series of more than 10,000 rows says `"partial":true`
+ * although it is whole. Clients ignore the flag; it is kept so that the answer is influxd's.
  */
 export function encodeResults(results: readonly StatementResult[], pretty = false): string {
+  return encodeDocument(results.map(withMergedChunkFlags), pretty);
+}
+
+function withMergedChunkFlags(r: StatementResult): StatementResult {
+  if (r.inChunks !== true || r.series === undefined || !r.series.some((s) => s.values.length > DEFAULT_CHUNK_SIZE)) return r;
+  return { ...r, series: r.series.map((s) => (s.values.length > DEFAULT_CHUNK_SIZE ? { ...s, partial: true } : s)) };
+}
+
+function encodeDocument(results: readonly StatementResult[], pretty: boolean): string {
   const text = `{"results":[${results.map(encodeResult).join(',')}]}`;
   // Re-indenting through JSON.parse would turn int64 values into doubles: only for `pretty`, and
   // with bigints kept as their digits.
   return pretty ? indent(text) : text;
 }
 
-/** InfluxDB's rows per chunk when `chunked=true` names no valid `chunk_size`. */
+/** InfluxDB's rows per chunk: of a `chunked=true` answer that names no valid `chunk_size`, and of an answer without it (see encodeResults). */
 export const DEFAULT_CHUNK_SIZE = 10_000;
 
 /**
- * The `chunked=true` answer: one `{"results":[...]}` document per line, each holding one chunk of
- * at most `chunkSize` rows of one series, with influxd's `partial` flags on the series and the
- * statement that continue in the next document.
+ * The `chunked=true` answer: one `{"results":[...]}` document per line. A statement whose rows
+ * influxd emits in chunks (see StatementResult.inChunks) has one document per chunk of at most
+ * `chunkSize` rows of one series, with influxd's `partial` flags on the series and the statement
+ * that continue in the next document; any other has one document per series, whole and unflagged.
  */
 export function encodeChunkedResults(results: readonly StatementResult[], chunkSize: number, pretty = false): string {
   const lines: string[] = [];
   for (const r of results) {
+    const cut = r.inChunks === true;
     const chunks: StatementResult[] = [];
     for (const s of r.series ?? []) {
-      for (let from = 0; from < s.values.length || from === 0; from += chunkSize) {
-        const last = from + chunkSize >= s.values.length;
-        chunks.push({ statementId: r.statementId, series: [{ ...s, values: s.values.slice(from, from + chunkSize), ...(last ? {} : { partial: true }) }] });
+      const size = cut ? chunkSize : Math.max(1, s.values.length);
+      for (let from = 0; from < s.values.length || from === 0; from += size) {
+        const last = from + size >= s.values.length;
+        chunks.push({ statementId: r.statementId, series: [{ ...s, values: s.values.slice(from, from + size), ...(last ? {} : { partial: true }) }] });
       }
     }
     if (chunks.length === 0) chunks.push({ statementId: r.statementId });
     const { series: _, ...rest } = r;
     // The statement's messages and error go with its last chunk.
     chunks[chunks.length - 1] = { ...rest, ...chunks[chunks.length - 1]! };
-    for (let i = 0; i < chunks.length; i++) lines.push(encodeResults([i < chunks.length - 1 ? { ...chunks[i]!, partial: true } : chunks[i]!], pretty));
+    for (let i = 0; i < chunks.length; i++) lines.push(encodeDocument([cut && i < chunks.length - 1 ? { ...chunks[i]!, partial: true } : chunks[i]!], pretty));
   }
   return `${lines.join('\n')}\n`;
 }

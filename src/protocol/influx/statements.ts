@@ -85,7 +85,8 @@ export async function executeStatement(stmt: Statement, statementId: number, ctx
   const messages = ctx.readOnly && changesState(stmt) ? [{ level: 'warning' as const, text: readOnlyWarning(stmt.kind === 'select' ? qualified(stmt, ctx) : stmt) }] : [];
   try {
     const series = await run(stmt, ctx);
-    return { statementId, ...(series.length === 0 ? {} : { series }), ...(messages.length === 0 ? {} : { messages }) };
+    const inChunks = stmt.kind === 'select' || stmt.kind === 'showSeries' || stmt.kind === 'showFieldKeys';
+    return { statementId, ...(series.length === 0 ? {} : { series }), ...(messages.length === 0 ? {} : { messages }), ...(inChunks ? { inChunks } : {}) };
   } catch (err) {
     if (err instanceof StatementError || (err instanceof RustsError && STATEMENT_ERROR_CODES.has(err.code))) return { statementId, error: err.message };
     throw err;

@@ -1,7 +1,7 @@
 // Golden answers taken from influxd 1.6.7 for the same data (run by hand against it).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeCsv, encodeResults, timeFormatter, toInfluxSeries } from '../../../src/protocol/influx/index.ts';
+import { DEFAULT_CHUNK_SIZE, encodeChunkedResults, encodeCsv, encodeResults, timeFormatter, toInfluxSeries } from '../../../src/protocol/influx/index.ts';
 
 const S = 1_000_000_000n;
 const cpu = (tags: Record<string, string>, rows: Array<[bigint, ...Array<number | string | null>]>) => ({ name: 'cpu', tags, columns: ['time', 'v', 's'], values: rows });
@@ -25,6 +25,41 @@ describe('encodeResults(results, pretty)', () => {
       '        {', '            "statement_id": 1', '        }', '    ]', '}',
     ].join('\n');
     f([{ statementId: 0, series: [toInfluxSeries({ name: 'cpu', tags: {}, columns: ['time', 'v'], values: [[S, 1.5]] }, rfc)] }, { statementId: 1 }], want, true);
+  });
+});
+
+describe("influxd's chunks and their partial flags", () => {
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => [i, i * 2]);
+  const series = (name: string, n: number) => ({ name, columns: ['time', 'v'], values: rows(n) });
+  const flags = (json: string) => (JSON.parse(json) as { results: Array<{ series?: Array<{ partial?: boolean }> }> }).results.map((r) => (r.series ?? []).map((x) => x.partial === true));
+
+  it('flags a whole series of more than 10,000 rows of a statement influxd emits in chunks, without chunked=true', () => {
+    const answer = encodeResults([
+      { statementId: 0, inChunks: true, series: [series('a', DEFAULT_CHUNK_SIZE), series('b', DEFAULT_CHUNK_SIZE + 1)] },
+      { statementId: 1, series: [series('c', DEFAULT_CHUNK_SIZE + 1)] },
+    ]);
+    assert.deepEqual(flags(answer), [[false, true], [false]]);
+    assert.ok(!answer.includes('inChunks'), 'not written out');
+    assert.equal((JSON.parse(answer) as { results: Array<{ series: Array<{ values: unknown[] }> }> }).results[0]!.series[1]!.values.length, DEFAULT_CHUNK_SIZE + 1, 'whole');
+  });
+
+  it('cuts only such statements in a chunked=true answer; the others come a document per series, whole', () => {
+    const lines = encodeChunkedResults(
+      [
+        { statementId: 0, inChunks: true, series: [series('a', 3)] },
+        { statementId: 1, series: [{ name: 'cpu', columns: ['tagKey'], values: [['host'], ['region']] }, { name: 'mem', columns: ['tagKey'], values: [['host']] }], messages: [{ level: 'warning', text: 'w' }] },
+      ],
+      2,
+    )
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
+    assert.deepEqual(lines, [
+      { results: [{ statement_id: 0, series: [{ name: 'a', columns: ['time', 'v'], values: [[0, 0], [1, 2]], partial: true }], partial: true }] },
+      { results: [{ statement_id: 0, series: [{ name: 'a', columns: ['time', 'v'], values: [[2, 4]] }] }] },
+      { results: [{ statement_id: 1, series: [{ name: 'cpu', columns: ['tagKey'], values: [['host'], ['region']] }] }] },
+      { results: [{ statement_id: 1, series: [{ name: 'mem', columns: ['tagKey'], values: [['host']] }], messages: [{ level: 'warning', text: 'w' }] }] },
+    ]);
   });
 });
 
