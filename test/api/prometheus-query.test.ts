@@ -86,9 +86,12 @@ describe('Prometheus query API', () => {
   it('gives bad_data 400s with Prometheus wording for bad queries and parameters', async () => {
     const cases: Array<[string, Record<string, string | number>, RegExp]> = [
       ['/api/v1/query', { query: 'sum(' }, /^invalid parameter "query": 1:5: parse error: unexpected end of input$/],
-      ['/api/v1/query', { query: 'up', time: 'yesterday' }, /^invalid parameter "time": cannot parse "yesterday" to a valid timestamp$/],
-      ['/api/v1/query_range', { query: 'up', start: T0, end: T0 - 1, step: 15 }, /^end timestamp must not be before start time$/],
-      ['/api/v1/query_range', { query: 'up', start: T0, end: T0 + 60, step: 0 }, /^zero or negative query resolution step widths are not accepted/],
+      ['/api/v1/query', { query: 'up', time: 'yesterday' }, /^invalid parameter "time": invalid time value for 'time': cannot parse "yesterday" to a valid timestamp$/],
+      ['/api/v1/query_range', { query: 'up', start: 'yesterday', end: T0, step: 15 }, /^invalid parameter "start": cannot parse "yesterday" to a valid timestamp$/],
+      ['/api/v1/query_range', { query: 'up', start: T0, end: T0 - 1, step: 15 }, /^invalid parameter "end": end timestamp must not be before start time$/],
+      ['/api/v1/query_range', { query: 'up', start: T0, end: T0 + 60, step: 0 }, /^invalid parameter "step": zero or negative query resolution step widths are not accepted/],
+      ['/api/v1/query', { query: '' }, /^invalid parameter "query": 1:1: parse error: no expression found in input$/],
+      ['/api/v1/query', { query: '# a comment\n  # another' }, /^invalid parameter "query": 1:1: parse error: no expression found in input$/],
       ['/api/v1/query_range', { query: 'up', start: 0, end: T0, step: 1 }, /^exceeded maximum resolution of 11,000 points per timeseries/],
       ['/api/v1/query_range', { query: 'up[5m]', start: T0, end: T0 + 60, step: 15 }, /^invalid expression type "range vector" for range query, must be Scalar or instant Vector$/],
     ];

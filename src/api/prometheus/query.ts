@@ -29,7 +29,7 @@ import { authorize } from '../auth/index.ts';
 import type { ServerState } from '../state.ts';
 import { requestParams } from '../params.ts';
 import { labelsJson, parseLimitParam, respondJson, TRUNCATED_WARNING } from './envelope.ts';
-import { parseDurationParam, parseTimeParam } from './params.ts';
+import { parseDurationParam, parseTime, parseTimeParam } from './params.ts';
 import type { PrometheusApiOptions } from './options.ts';
 import type { Target } from './write.ts';
 
@@ -50,11 +50,11 @@ export async function query(ctx: Context, target: Target, state: ServerState, op
 export async function queryRange(ctx: Context, target: Target, state: ServerState, options: PrometheusApiOptions): Promise<void> {
   const params = await requestParams(ctx, options.limits);
   const expr = parseQueryParam(params.get('query'));
-  const startMs = parseTimeParam('start', required(params, 'start'));
-  const endMs = parseTimeParam('end', required(params, 'end'));
-  if (endMs < startMs) throw new PromqlBadDataError('end timestamp must not be before start time');
+  const startMs = parseTime('start', required(params, 'start'));
+  const endMs = parseTime('end', required(params, 'end'));
+  if (endMs < startMs) throw new PromqlBadDataError('invalid parameter "end": end timestamp must not be before start time');
   const stepMs = parseDurationParam('step', required(params, 'step'));
-  if (stepMs <= 0) throw new PromqlBadDataError('zero or negative query resolution step widths are not accepted. Try a positive integer');
+  if (stepMs <= 0) throw new PromqlBadDataError('invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer');
   if ((endMs - startMs) / stepMs > MAX_POINTS_PER_SERIES) {
     throw new PromqlBadDataError('exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
   }

@@ -29,19 +29,28 @@ import { parseDurationMs, parseNumber, unquoteString } from './literals.ts';
 
 /** Parses a PromQL expression; throws PromqlParseError with Prometheus's "parse error" wording. */
 export function parsePromql(text: string): Expr {
-  if (text.trim() === '') throw new PromqlParseError('no expression found in input');
+  return parseExpr(text, true);
+}
+
+function parseExpr(text: string, requireNonEmptyMatcher: boolean): Expr {
+  // Blank, or comments only (`#` to the end of a line).
+  if (/^(\s|#[^\n]*)*$/.test(text)) throw new PromqlParseError('no expression found in input', '1:1');
   const { source, renamedAt } = normalizeSource(text);
   const tree = parser.parse(source);
-  const reader = new Reader(source, text, renamedAt);
+  const reader = new Reader(source, text, renamedAt, requireNonEmptyMatcher);
   reader.checkSyntax(tree.topNode);
   const root = tree.topNode.firstChild;
   if (root === null) throw new PromqlParseError('no expression found in input');
   return reader.expr(root);
 }
 
-/** Parses a series selector (`match[]`, `/api/v1/series`): a vector selector and nothing else. */
+/**
+ * Parses a series selector (`match[]`, `/api/v1/series`): a vector selector and nothing else. One
+ * whose every matcher accepts the empty value parses, as in Prometheus: the API refuses it in its
+ * own words.
+ */
 export function parseSeriesSelector(text: string): VectorSelector {
-  const expr = parsePromql(text);
+  const expr = parseExpr(text, false);
   if (expr.kind !== 'vector' || expr.offsetMs !== 0 || expr.at !== undefined) {
     throw new PromqlParseError(`expected type vector selector in series selector, got ${describe(expr)}`);
   }
@@ -77,6 +86,8 @@ class Reader {
     /** The text as the user wrote it, and where holt_winters was renamed in it (see normalizeSource). */
     private readonly original: string,
     private readonly renamedAt: readonly number[],
+    /** Whether a vector selector needs a matcher that refuses the empty value (not in a series selector). */
+    private readonly requireNonEmptyMatcher: boolean,
   ) {}
 
   private slice(node: SyntaxNode): string {
@@ -207,7 +218,7 @@ class Reader {
     } else if (nameMatcher !== undefined) {
       name = nameMatcher.value;
     }
-    if (matchers.every((m) => matchesEmpty(m))) this.fail(node, 'vector selector must contain at least one non-empty matcher');
+    if (this.requireNonEmptyMatcher && matchers.every((m) => matchesEmpty(m))) this.fail(node, 'vector selector must contain at least one non-empty matcher');
     return { kind: 'vector', name, matchers, offsetMs: 0, at: undefined };
   }
 
