@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { WriteBatch, type FieldType, type TimeRange, type Logger, type RustsError, type SampleRows, type SeriesList } from '../core/index.ts';
-import type { Matcher, RoaringBitmap32 } from '../index/index.ts';
+import { RoaringBitmap32, type Matcher, type ReadonlyRoaringBitmap32 } from '../index/index.ts';
 import {
   BlockCache,
   DEFAULT_ENGINE_OPTIONS,
@@ -27,7 +27,7 @@ import {
   type RetentionPolicyChanges,
   type RetentionPolicySpec,
 } from './retention.ts';
-import type { Namespace, RetentionPolicies, RouterStats, ShardRouter } from './router.ts';
+import type { MsRange, Namespace, RetentionPolicies, RouterStats, SeriesSet, ShardRouter } from './router.ts';
 
 const DATABASES_DIR = 'databases';
 const META_FILE = 'database.json';
@@ -419,25 +419,30 @@ export class LocalRouter implements ShardRouter {
     return new Map([...fields].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
 
-  tagKeys(database: string, matchers: readonly Matcher[]): readonly string[] {
-    return mergeSorted(this.database(database).engines().map((s) => s.seriesIndex.tagKeys(selectRefs(s, matchers))));
+  tagKeys(database: string, matchers: readonly Matcher[], within?: SeriesSet): readonly string[] {
+    return mergeSorted(this.database(database).engines().map((s) => s.seriesIndex.tagKeys(selectRefs(s, matchers, within))));
   }
 
-  tagValues(database: string, key: string, matchers: readonly Matcher[]): readonly string[] {
-    return mergeSorted(this.database(database).engines().map((s) => s.seriesIndex.tagValues(key, selectRefs(s, matchers))));
+  tagValues(database: string, key: string, matchers: readonly Matcher[], within?: SeriesSet): readonly string[] {
+    return mergeSorted(this.database(database).engines().map((s) => s.seriesIndex.tagValues(key, selectRefs(s, matchers, within))));
   }
 
-  seriesKeys(database: string, matchers: readonly Matcher[]): readonly string[] {
+  seriesKeys(database: string, matchers: readonly Matcher[], within?: SeriesSet): readonly string[] {
     const keys: string[] = [];
     for (const shard of this.database(database).engines()) {
       const index = shard.seriesIndex;
-      for (const ref of index.select(matchers)) {
+      for (const ref of selectRefs(shard, matchers, within) ?? index.select(matchers)) {
         const key = index.keyOf(ref);
         if (key !== undefined) keys.push(key);
       }
     }
     // A series written under two policies is one series to InfluxDB's per-database index.
     return [...new Set(keys)].sort();
+  }
+
+  seriesWithin(database: string, range: MsRange): SeriesSet {
+    const byShard = new Map(this.database(database).engines().map((shard) => [shard, shard.seriesWithin(range.minMs, range.maxMs)]));
+    return { database, refsIn: (shard) => byShard.get(shard) ?? new RoaringBitmap32() };
   }
 
   async stats(): Promise<RouterStats> {
@@ -511,8 +516,11 @@ function mergeResults(results: readonly WriteResult[]): WriteResult {
 }
 
 /** With no matchers, every series: `SeriesIndex.select` already treats an empty list that way. */
-function selectRefs(shard: StorageEngine, matchers: readonly Matcher[]): RoaringBitmap32 | undefined {
-  return matchers.length === 0 ? undefined : shard.seriesIndex.select(matchers);
+/** The refs of the series matching `matchers` and in `within`; undefined for all of them. */
+function selectRefs(shard: StorageEngine, matchers: readonly Matcher[], within?: SeriesSet): ReadonlyRoaringBitmap32 | undefined {
+  const matching = matchers.length === 0 ? undefined : shard.seriesIndex.select(matchers);
+  if (within === undefined) return matching;
+  return matching === undefined ? within.refsIn(shard) : RoaringBitmap32.and(matching, within.refsIn(shard));
 }
 
 function mergeSorted(lists: readonly (readonly string[])[]): string[] {

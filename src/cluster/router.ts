@@ -1,6 +1,6 @@
 import type { FieldType, SampleRows, SeriesList, TimeRange, WriteBatch } from '../core/index.ts';
-import type { Matcher } from '../index/index.ts';
-import type { EngineStats, ScanReport, SelectRequest, SeriesData, WriteResult } from '../storage/index.ts';
+import type { Matcher, ReadonlyRoaringBitmap32 } from '../index/index.ts';
+import type { EngineStats, ScanReport, SelectRequest, SeriesData, StorageEngine, WriteResult } from '../storage/index.ts';
 import type { RetentionPolicy, RetentionPolicyChanges, RetentionPolicySpec } from './retention.ts';
 
 export { emptyScanReport, type ScanReport } from '../storage/index.ts';
@@ -12,6 +12,22 @@ export interface Namespace {
 }
 
 /** A database's retention policies in creation order (InfluxDB lists them so), and its default one's name. */
+/** Milliseconds from `minMs` to `maxMs`, both included. */
+export interface MsRange {
+  readonly minMs: number;
+  readonly maxMs: number;
+}
+
+/**
+ * The series of a database with points in a time range, to within a storage partition (see
+ * ShardRouter.seriesWithin): worked out once for the several metadata calls of one request.
+ */
+export interface SeriesSet {
+  readonly database: string;
+  /** The refs of the set in one of the database's shards. */
+  refsIn(shard: StorageEngine): ReadonlyRoaringBitmap32;
+}
+
 export interface RetentionPolicies {
   readonly policies: readonly RetentionPolicy[];
   /** May name a policy that was dropped, as in InfluxDB: writes and reads without a policy then fail. */
@@ -66,10 +82,13 @@ export interface ShardRouter {
   measurements(database: string): readonly string[];
   /** Field types are per retention policy, as in InfluxDB. */
   fieldsOf(namespace: Namespace, measurement: string): ReadonlyMap<string, FieldType>;
-  tagKeys(database: string, matchers: readonly Matcher[]): readonly string[];
-  tagValues(database: string, key: string, matchers: readonly Matcher[]): readonly string[];
-  /** Canonical keys (`cpu,host=a`) of the series matching `matchers` (every series when empty), sorted. */
-  seriesKeys(database: string, matchers: readonly Matcher[]): readonly string[];
+  /** Of the series matching `matchers` (every series when empty), and in `within` when given. */
+  tagKeys(database: string, matchers: readonly Matcher[], within?: SeriesSet): readonly string[];
+  tagValues(database: string, key: string, matchers: readonly Matcher[], within?: SeriesSet): readonly string[];
+  /** Canonical keys (`cpu,host=a`) of the series matching `matchers` (every series when empty), and in `within` when given, sorted. */
+  seriesKeys(database: string, matchers: readonly Matcher[], within?: SeriesSet): readonly string[];
+  /** The database's series with points in `range`, to within a storage partition (a day by default), for the calls above. */
+  seriesWithin(database: string, range: MsRange): SeriesSet;
 
   stats(): Promise<RouterStats>;
   close(): Promise<void>;

@@ -12,9 +12,12 @@ export interface TestApp {
   readonly router: LocalRouter;
 }
 
-/** `deps` are createApp's options beside the state and logger; `shards` is each database's shard count (1). */
-export async function openApp(deps: Omit<AppDeps, 'state' | 'logger'> = {}, shards = 1): Promise<TestApp> {
-  const router = await LocalRouter.open({ dataDir: '/data', shards }, { logger: silentLogger, fs: new MemFs() });
+/**
+ * `deps` are createApp's options beside the state and logger; `shards` is each database's shard
+ * count (1); `fs` holds the data, for a test that reopens it.
+ */
+export async function openApp(deps: Omit<AppDeps, 'state' | 'logger'> = {}, shards = 1, fs = new MemFs()): Promise<TestApp> {
+  const router = await LocalRouter.open({ dataDir: '/data', shards }, { logger: silentLogger, fs });
   const state = new ServerState();
   state.ready(router);
   return { handler: createApp({ state, logger: silentLogger, ...deps }).callback(), state, router };

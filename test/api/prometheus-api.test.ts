@@ -9,6 +9,7 @@ import request from 'supertest';
 import snappy from 'snappy';
 import { prometheusProto } from '../../src/protocol/prometheus/index.ts';
 import { hashPassword } from '../../src/api/auth/index.ts';
+import { MemFs } from '../../src/storage/index.ts';
 import { openApp, type Handler } from './_app.ts';
 
 const proto = prometheusProto();
@@ -147,6 +148,43 @@ describe('/api/v1/labels and /api/v1/label/<name>/values', () => {
   it('refuses an invalid label name and a bad selector with Prometheus wording', async () => {
     badData(await get(app, '/api/v1/label/0bad/values'), 'invalid label name: "0bad"');
     badData(await get(app, `/api/v1/labels?match[]=${encodeURIComponent('up{')}`), /^1:\d+: parse error: /);
+  });
+});
+
+describe('start and end on /series, /labels and /label/<name>/values', () => {
+  const DAY = 86_400_000;
+  const post = async (app: Handler, series: SeriesIn[]) => {
+    const res = await request(app).post('/api/v1/write').set('Content-Type', 'application/x-protobuf').set('Content-Encoding', 'snappy').send(remoteWriteBody(series));
+    assert.equal(res.status, 204, res.text);
+  };
+  const range = (fromMs: number, toMs: number) => `start=${fromMs / 1000}&end=${toMs / 1000}`;
+
+  it('keep the series with points in the range, from segments and from the MemTable, to within a day', async () => {
+    const fs = new MemFs();
+    const first = await openApp({}, 1, fs);
+    await post(first.handler, [{ labels: { __name__: 'old_metric', job: 'batch', zone: 'z1' }, samples: [[T - 3 * DAY, 1]] }]);
+    // Closing flushes the MemTable: old_metric is read back from a segment.
+    await first.router.close();
+    const { handler: app, router } = await openApp({}, 1, fs);
+    await post(app, [{ labels: { __name__: 'up', job: 'node' }, samples: [[T, 1]] }]);
+
+    const series = async (query: string) => dataOf(await get(app, `/api/v1/series?match[]=${encodeURIComponent('{job=~".+"}')}&${query}`));
+    assert.deepEqual(await series(range(T - 60_000, T + 60_000)), [{ __name__: 'up', job: 'node' }]);
+    assert.deepEqual(await series(range(T - 3 * DAY - 60_000, T - 3 * DAY + 60_000)), [{ __name__: 'old_metric', job: 'batch', zone: 'z1' }]);
+    assert.deepEqual(await series(range(T - 3 * DAY, T)), [{ __name__: 'old_metric', job: 'batch', zone: 'z1' }, { __name__: 'up', job: 'node' }]);
+    assert.deepEqual(await series(`start=${(T - DAY) / 1000}`), [{ __name__: 'up', job: 'node' }], 'open end');
+    assert.deepEqual(await series(`end=${(T - DAY) / 1000}`), [{ __name__: 'old_metric', job: 'batch', zone: 'z1' }], 'open start');
+    assert.deepEqual(await series(range(T + DAY, T + 2 * DAY)), []);
+
+    assert.deepEqual(dataOf(await get(app, `/api/v1/labels?${range(T - 60_000, T)}`)), ['__name__', 'job']);
+    assert.deepEqual(dataOf(await get(app, `/api/v1/labels?${range(T - 3 * DAY, T - 2 * DAY)}`)), ['__name__', 'job', 'zone']);
+    assert.deepEqual(dataOf(await get(app, `/api/v1/labels?match[]=up&${range(T - 3 * DAY, T - 2 * DAY)}`)), []);
+    assert.deepEqual(dataOf(await get(app, `/api/v1/label/job/values?${range(T - 60_000, T)}`)), ['node']);
+    assert.deepEqual(dataOf(await get(app, `/api/v1/label/__name__/values?${range(T - 3 * DAY, T - 2 * DAY)}`)), ['old_metric']);
+    assert.deepEqual(dataOf(await get(app, `/api/v1/label/__name__/values?${range(1000, 2000)}`)), []);
+    // Without start and end: everything the index holds.
+    assert.deepEqual(dataOf(await get(app, '/api/v1/label/job/values')), ['batch', 'node']);
+    await router.close();
   });
 });
 

@@ -8,7 +8,7 @@
  * a series of a measurement is listed under every metric name of that measurement.
  */
 import { parseSeriesKey, type Tag } from '../../core/index.ts';
-import type { Namespace, ShardRouter } from '../../cluster/index.ts';
+import type { Namespace, SeriesSet, ShardRouter } from '../../cluster/index.ts';
 import type { Matcher } from '../../index/index.ts';
 import { labelsOf, metricSources, splitSelector, type MetricSource } from '../../query/index.ts';
 
@@ -20,11 +20,11 @@ export function catalogSources(router: ShardRouter, namespace: Namespace, nameMa
   return router.hasDatabase(namespace.database) ? metricSources(router, namespace, nameMatchers, true) : [];
 }
 
-/** The label sets (metric name included, sorted by label name) of every series the selector matches. */
-export function* seriesLabels(router: ShardRouter, namespace: Namespace, matchers: readonly Matcher[]): Generator<Tag[]> {
+/** The label sets (metric name included, sorted by label name) of every series the selector matches, and in `within` when given. */
+export function* seriesLabels(router: ShardRouter, namespace: Namespace, matchers: readonly Matcher[], within?: SeriesSet): Generator<Tag[]> {
   const selector = splitSelector(matchers);
   for (const source of catalogSources(router, namespace, selector.nameMatchers)) {
-    for (const key of router.seriesKeys(namespace.database, selector.seriesMatchers(source))) {
+    for (const key of router.seriesKeys(namespace.database, selector.seriesMatchers(source), within)) {
       yield labelsOf(source.metric, parseSeriesKey(key).tags);
     }
   }

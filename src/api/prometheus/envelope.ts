@@ -5,6 +5,7 @@
 import { Readable } from 'node:stream';
 import type { Context } from 'koa';
 import type { Tag } from '../../core/index.ts';
+import type { MsRange } from '../../cluster/index.ts';
 import { matchesEmpty, type Matcher } from '../../index/index.ts';
 import { parseSeriesSelector, PromqlBadDataError, PromqlParseError } from '../../query/index.ts';
 import { parseTimeParam } from './params.ts';
@@ -75,14 +76,16 @@ export function parseLimitParam(params: URLSearchParams): number {
 export const TRUNCATED_WARNING = 'results truncated due to limit';
 
 /**
- * Checks `start` and `end` as Prometheus reads them (absent: the whole time range). The series
- * index keeps no times, so the metadata endpoints answer from every series the index holds.
+ * `start` and `end` of the metadata endpoints as Prometheus reads them; undefined when neither
+ * is given (the whole time range), and an open end where one is missing.
  */
-export function checkTimeRangeParams(params: URLSearchParams): void {
+export function timeRangeParams(params: URLSearchParams): MsRange | undefined {
   const start = params.get('start');
   const end = params.get('end');
-  if (start !== null && start !== '') parseTimeParam('start', start);
-  if (end !== null && end !== '') parseTimeParam('end', end);
+  const hasStart = start !== null && start !== '';
+  const hasEnd = end !== null && end !== '';
+  if (!hasStart && !hasEnd) return undefined;
+  return { minMs: hasStart ? parseTimeParam('start', start) : -Infinity, maxMs: hasEnd ? parseTimeParam('end', end) : Infinity };
 }
 
 /** `items` cut to `limit`, with the warning when cut. */

@@ -29,7 +29,7 @@ import {
   type TimeRange,
   type Timestamp,
 } from '../../core/index.ts';
-import { SeriesIndex, type Matcher } from '../../index/index.ts';
+import { RoaringBitmap32, SeriesIndex, type Matcher } from '../../index/index.ts';
 import { NodeFs, isErrnoCode, mkdirDurable, writeFileAtomic, type Fs } from '../fs/index.ts';
 import { MemTable, type ChunkedColumn } from '../memtable/index.ts';
 import { BlockCache, SegmentReader, segmentFileName, writeSegment, type SeriesToWrite } from '../segment/index.ts';
@@ -306,6 +306,36 @@ export class StorageEngine {
 
   get seriesIndex(): SeriesIndex {
     return this.index;
+  }
+
+  /**
+   * The refs of the series with points from `minMs` to `maxMs`, to within a partition: every
+   * series of a segment of a partition that overlaps the range (a partition spans a day by
+   * default), and every series of a MemTable whose points start or end in the range or span it.
+   * For metadata asked of a time range, as Prometheus answers it to within a block.
+   */
+  seriesWithin(minMs: number, maxMs: number): RoaringBitmap32 {
+    const refs = new RoaringBitmap32();
+    const add = (key: string): void => {
+      const ref = this.index.refOf(key);
+      if (ref !== undefined) refs.add(ref);
+    };
+    for (const partition of this.partitions.values()) {
+      if (!partition.overlaps(minMs, maxMs)) continue;
+      for (const segment of partition.segments) for (const s of segment.series) add(s.key);
+    }
+    for (const memtable of [this.active, ...this.immutable.map((m) => m.memtable)]) {
+      for (const s of memtable.series.values()) {
+        for (const column of s.fields.values()) {
+          const span = column.timeSpan();
+          if (span !== undefined && span.first <= maxMs && span.last >= minMs) {
+            add(s.key);
+            break;
+          }
+        }
+      }
+    }
+    return refs;
   }
 
   /**
