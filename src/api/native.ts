@@ -3,7 +3,7 @@ import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { nowTimestamp, packageFile, type RustsError, type Timestamp } from '../core/index.ts';
 import { DatabaseNotFoundError } from '../cluster/index.ts';
-import type { LineError, Precision } from '../protocol/lineprotocol/index.ts';
+import { withoutTimeKeys, type LineError, type Precision } from '../protocol/lineprotocol/index.ts';
 import type { ParsePool } from '../protocol/workers/index.ts';
 import { decodeQueryRequest, encodeSeriesJson, parsePrecision } from '../protocol/native/index.ts';
 import { executeQuery, explainQuery, QueryError, type QueryContext, type ResultSeries } from '../query/index.ts';
@@ -148,18 +148,20 @@ async function write(ctx: Context, params: WriteParams, state: ServerState, opti
     ctx.body = { error: joinLineErrors(parsed.errors), written: 0, rejected: rejectedLines(parsed.errors, []) } satisfies PartialWriteBody;
     return;
   }
-  const result = await router.write({ database, retentionPolicy: params.rp }, batch);
-  state.counters.pointsWritten += result.written;
-  if (parsed.errors.length === 0 && result.errors.length === 0) {
+  const timeKeys = withoutTimeKeys(batch);
+  const stored = await router.write({ database, retentionPolicy: params.rp }, timeKeys.batch);
+  state.counters.pointsWritten += stored.written;
+  const storeErrors = timeKeys.error === undefined ? stored.errors : [timeKeys.error, ...stored.errors];
+  const dropped = stored.dropped + timeKeys.dropped;
+  if (parsed.errors.length === 0 && storeErrors.length === 0) {
     ctx.status = 204;
     return;
   }
   state.counters.writeErrors++;
   ctx.status = 400;
   // Storage's refusal (a field type conflict) is what InfluxDB reports first; parse errors come with dropped=0.
-  const error =
-    result.errors.length > 0 ? `partial write: ${result.errors[0]!.message} dropped=${result.dropped}` : `partial write: ${joinLineErrors(parsed.errors)} dropped=0`;
-  ctx.body = { error, written: result.written, rejected: rejectedLines(parsed.errors, result.errors) } satisfies PartialWriteBody;
+  const error = storeErrors.length > 0 ? `partial write: ${storeErrors[0]!.message} dropped=${dropped}` : `partial write: ${joinLineErrors(parsed.errors)} dropped=0`;
+  ctx.body = { error, written: stored.written, rejected: rejectedLines(parsed.errors, storeErrors) } satisfies PartialWriteBody;
 }
 
 const CONSISTENCY_LEVELS = ['any', 'one', 'quorum', 'all'];

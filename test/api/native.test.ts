@@ -92,6 +92,17 @@ describe('native API', () => {
     assert.deepEqual(back.body.series[0].values, [[1, 1], [2, 2]]);
   });
 
+  it('refuses "time" as a tag key or field name as influxd 1.6.7 does (a time field alone drops its point)', async () => {
+    const tag = await request(handler).post('/write?db=t').send('m,time=x v=1 1').expect(400);
+    assert.equal(tag.body.error, 'partial write: invalid tag key: input tag "time" on measurement "m" is invalid dropped=1');
+    const field = await request(handler).post('/write?db=t').send(['m time=1 2', 'm time=2 3'].join('\n')).expect(400);
+    assert.equal(field.body.error, 'partial write: invalid field name: input field "time" on measurement "m" is invalid dropped=2');
+    // Beside other fields it is left out, and the point is written.
+    await request(handler).post('/write?db=t').send('m v=1,time=2,w=3 4').expect(204);
+    const back = await request(handler).get('/query').query({ db: 't', q: 'SELECT * FROM m', epoch: 'ns' }).expect(200);
+    assert.deepEqual(back.body.results[0].series[0], { name: 'm', columns: ['time', 'v', 'w'], values: [[4, 1, 3]] });
+  });
+
   it('takes gzip bodies and every precision', async () => {
     await request(handler).post('/write?db=p&precision=s').set('Content-Encoding', 'gzip').send(gzipSync('m v=1 1764028800')).expect(204);
     await request(handler).post('/write?db=p&precision=u').send('m v=2 1764028801000000').expect(204);
