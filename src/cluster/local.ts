@@ -442,7 +442,7 @@ export class LocalRouter implements ShardRouter {
 
   seriesWithin(database: string, range: MsRange): SeriesSet {
     const byShard = new Map(this.database(database).engines().map((shard) => [shard, shard.seriesWithin(range.minMs, range.maxMs)]));
-    return { database, refsIn: (shard) => byShard.get(shard) ?? new RoaringBitmap32() };
+    return { refsIn: (shard) => byShard.get(shard) ?? new RoaringBitmap32() };
   }
 
   async stats(): Promise<RouterStats> {
@@ -515,8 +515,10 @@ function mergeResults(results: readonly WriteResult[]): WriteResult {
   return { written, dropped, errors };
 }
 
-/** With no matchers, every series: `SeriesIndex.select` already treats an empty list that way. */
-/** The refs of the series matching `matchers` and in `within`; undefined for all of them. */
+/**
+ * The refs of the series matching `matchers` and in `within`; undefined for every series (no
+ * matchers and no `within`: `SeriesIndex.select` already treats an empty list that way).
+ */
 function selectRefs(shard: StorageEngine, matchers: readonly Matcher[], within?: SeriesSet): ReadonlyRoaringBitmap32 | undefined {
   const matching = matchers.length === 0 ? undefined : shard.seriesIndex.select(matchers);
   if (within === undefined) return matching;

@@ -11,7 +11,6 @@ export interface Namespace {
   readonly retentionPolicy?: string | undefined;
 }
 
-/** A database's retention policies in creation order (InfluxDB lists them so), and its default one's name. */
 /** Milliseconds from `minMs` to `maxMs`, both included. */
 export interface MsRange {
   readonly minMs: number;
@@ -23,11 +22,11 @@ export interface MsRange {
  * ShardRouter.seriesWithin): worked out once for the several metadata calls of one request.
  */
 export interface SeriesSet {
-  readonly database: string;
   /** The refs of the set in one of the database's shards. */
   refsIn(shard: StorageEngine): ReadonlyRoaringBitmap32;
 }
 
+/** A database's retention policies in creation order (InfluxDB lists them so), and its default one's name. */
 export interface RetentionPolicies {
   readonly policies: readonly RetentionPolicy[];
   /** May name a policy that was dropped, as in InfluxDB: writes and reads without a policy then fail. */

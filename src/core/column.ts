@@ -161,6 +161,11 @@ function copyPoints(to: Storage, at: number, from: Storage, start: number, end: 
  * MemTable, codecs and scans pass around, so no object is made per sample.
  * Booleans are stored as 0/1 bytes; integers as int64, unsigned as uint64.
  */
+/** A point's identity within its series, as a Set or Map key: its time to the nanosecond. */
+export function pointTimeKey(ms: number, sub: number): string {
+  return `${ms}:${sub}`;
+}
+
 export class Column {
   readonly type: FieldType;
   length = 0;

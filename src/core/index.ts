@@ -2,7 +2,7 @@ export * from './time.ts';
 export * from './field.ts';
 export * from './series.ts';
 export * from './errors.ts';
-export { Column, ColumnArena, allocValues, type ColumnValues } from './column.ts';
+export { Column, ColumnArena, allocValues, pointTimeKey, type ColumnValues } from './column.ts';
 export { WriteBatch, BatchSeries, batchOf, type BatchField, type Field, type Point } from './batch.ts';
 export { BytesMap } from './bytesMap.ts';
 export { packBatch, unpackBatch, SeriesIds, SeriesTable, type NewSeries, type PackedBatch } from './packedBatch.ts';

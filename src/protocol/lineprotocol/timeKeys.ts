@@ -1,4 +1,4 @@
-import { RustsError, WriteBatch, type Column } from '../../core/index.ts';
+import { pointTimeKey, RustsError, WriteBatch, type Column } from '../../core/index.ts';
 
 /** What withoutTimeKeys left out: points dropped, and influxd's reason for the first. */
 export interface TimeKeysDropped {
@@ -39,10 +39,10 @@ export function withoutTimeKeys(batch: WriteBatch): TimeKeysDropped {
   return { batch: kept, dropped, error };
 }
 
-/** A point's identity within its series: its time to the nanosecond. */
+/** The column's points, each by its time (see pointTimeKey). */
 function times(column: Column): string[] {
   const out: string[] = [];
-  for (let i = 0; i < column.length; i++) out.push(`${column.ms[i]}:${column.sub[i]}`);
+  for (let i = 0; i < column.length; i++) out.push(pointTimeKey(column.ms[i]!, column.sub[i]!));
   return out;
 }
 

@@ -12,6 +12,7 @@ import {
   batchOf,
   measurementOfKey,
   parseSeriesKey,
+  pointTimeKey,
   splitRange,
   timestampMillis,
   ALL_TIME,
@@ -566,11 +567,11 @@ export class StorageEngine {
       accepted = new WriteBatch();
       for (const series of batch.series) {
         const refusedTimes = new Set<string>();
-        for (const { column } of series.fields) if (rejected.has(column)) for (let i = 0; i < column.length; i++) refusedTimes.add(`${column.ms[i]}:${column.sub[i]}`);
+        for (const { column } of series.fields) if (rejected.has(column)) for (let i = 0; i < column.length; i++) refusedTimes.add(pointTimeKey(column.ms[i]!, column.sub[i]!));
         dropped += refusedTimes.size;
         for (const field of series.fields) {
           if (rejected.has(field.column)) continue;
-          const column = refusedTimes.size === 0 ? field.column : field.column.filter((ms, sub) => !refusedTimes.has(`${ms}:${sub}`));
+          const column = refusedTimes.size === 0 ? field.column : field.column.filter((ms, sub) => !refusedTimes.has(pointTimeKey(ms, sub)));
           if (column.length > 0) accepted.seriesByKey(series.key, series.measurement, series.tags).fields.push({ name: field.name, column });
         }
       }
